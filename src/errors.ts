@@ -1,0 +1,70 @@
+// The one error class and the catalogue of its codes. The README's Errors table is checked
+// against ERROR_CODES by test/unit/errors.test.ts, as fastify's errors.test.js does.
+
+/** Every error code with its HTTP status (0: thrown at mount or by `invoke`, never answered). */
+export const ERROR_CODES = {
+  // Thrown when the host is created (SPEC R7): configuration, fixed before anything serves.
+  HSF_SOURCE_NOT_FOUND: { status: 0, meaning: 'A mount path does not exist or holds no functions folder', fix: 'Pass a `.functions` folder, a folder with a `serverless.json`, or a project root that contains them' },
+  HSF_CONFIG_INVALID_JSON: { status: 0, meaning: 'A `serverless.json` or `*-hsmeta.json` is not valid JSON', fix: 'Fix the JSON at the line and column named in the message' },
+  HSF_CONFIG_INVALID: { status: 0, meaning: 'A configuration value has the wrong type or is missing (e.g. `file`)', fix: 'Correct the key at the JSON path named in the message' },
+  HSF_CONFIG_BAD_METHOD: { status: 0, meaning: '`method` names something other than GET, POST, PUT, PATCH, DELETE', fix: 'Use one of those methods, or an array of them' },
+  HSF_CONFIG_FILE_ESCAPES: { status: 0, meaning: 'A function `file` points outside its folder (`..`, absolute, or a symlink)', fix: 'Move the file into the functions folder and name it relative to it' },
+  HSF_CONFIG_DUPLICATE_ROUTE: { status: 0, meaning: 'Two functions serve the same method and path', fix: 'Rename one path, or pass `duplicateRoutes: \'last-wins\'`' },
+  HSF_LOAD_FAILED: { status: 0, meaning: 'Under `strict: true`, a function failed to load and `ready` rejects', fix: 'Fix the file named in the message (missing file, no `main` export, a throw at load)' },
+  HSF_INVOKE_NOT_FOUND: { status: 0, meaning: '`invoke(target)` matched no function', fix: 'Use a URL path starting with `/`, an `appFunctions` name, an hsmeta uid or an endpoint key from `host.routes`' },
+  HSF_INVOKE_AMBIGUOUS: { status: 0, meaning: '`invoke(target)` matched more than one function', fix: 'Invoke by URL path (starting with `/`) instead of by name' },
+  HSF_CLOSED: { status: 503, meaning: 'The host was closed; it no longer runs functions', fix: 'Create a new host, or stop sending requests after `close()`' },
+  // Answered at request time (SPEC R48), as JSON with the request id.
+  HSF_NOT_FOUND: { status: 404, meaning: 'No function serves this path (bare `node:http` listener without `next`)', fix: 'Check the URL against the route table printed at start' },
+  HSF_METHOD_NOT_ALLOWED: { status: 405, meaning: 'The path is served, but not for this method (SPEC R13)', fix: 'Use a method from the `Allow` header, or add it to `method` in serverless.json' },
+  HSF_INVALID_JSON: { status: 400, meaning: 'The request says it is JSON but its body does not parse (SPEC R23)', fix: 'Send valid JSON, or another content type' },
+  HSF_BODY_READ_FAILED: { status: 400, meaning: 'The request body could not be read (aborted, or an unsupported encoding)', fix: 'Resend the request; use identity, gzip, deflate or br encoding' },
+  HSF_BODY_TOO_LARGE: { status: 413, meaning: 'The request body is over `maxBodyBytes` (6 MB, SPEC R24)', fix: 'Send less than 6 MB, or raise `maxBodyBytes`' },
+  HSF_RATE_LIMITED: { status: 429, meaning: 'The account spent its execution budget for this window (SPEC R55)', fix: 'Retry after the `Retry-After` seconds, or raise `rateLimit.budgetMs`' },
+  HSF_OVERLOADED: { status: 503, meaning: 'Every instance of this function is busy and its queue is full', fix: 'Retry after `Retry-After` seconds, or raise the pool and queue sizes' },
+  HSF_FUNCTION_LOAD_FAILED: { status: 500, meaning: 'The function could not be loaded (missing file, no `main`, a throw at load) (SPEC R7)', fix: 'Read the log record\'s error, fix the file; `ready` names it at start' },
+  HSF_FUNCTION_ERROR: { status: 500, meaning: 'The function threw or its promise rejected (SPEC R46)', fix: 'Read the stack in the log record; catch the error and answer a response' },
+  HSF_FUNCTION_CRASHED: { status: 500, meaning: 'The function\'s worker ended (`process.exit`, an uncaught error in a timer)', fix: 'Remove the `process.exit`; catch errors in timers and callbacks' },
+  HSF_OUT_OF_MEMORY: { status: 500, meaning: 'The function went over `memoryLimitMb` and its worker was replaced', fix: 'Use less memory (stream, paginate), or raise `memoryLimitMb`' },
+  HSF_RESPONSE_INVALID: { status: 500, meaning: 'The response cannot be sent: a cycle, a BigInt, a bad status or header value (SPEC R52)', fix: 'Return plain JSON data, a status between 100 and 599 and string header values' },
+  HSF_RESPONSE_TOO_LARGE: { status: 500, meaning: 'The response body is over 6 MB (SPEC R52)', fix: 'Return less than 6 MB (paginate)' },
+  HSF_RAW_BODY_UNAVAILABLE: { status: 500, meaning: '`rawBody: true`, but a host body parser consumed the stream without keeping its bytes', fix: 'Mount before the body parser, or keep the bytes: `express.json({ verify: (req, res, buf) => { req.rawBody = buf } })`' },
+  HSF_TIMEOUT: { status: 504, meaning: 'The function did not answer within `timeoutMs` (10 s, SPEC R45)', fix: 'Make it faster, call `sendResponse`/return a value, or raise `timeoutMs`' },
+} as const satisfies Record<string, { status: number; meaning: string; fix: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/**
+ * The error class of hubspot-functions: a stable `code`, plus the fields http-errors made common
+ * (`status`, `statusCode`, `expose`, `headers`) so a host's own error handler can read it.
+ * @example
+ * throw new HubSpotFunctionsError('HSF_CONFIG_BAD_METHOD', 'serverless.json: endpoints.events.method is "GOT"...');
+ */
+export class HubSpotFunctionsError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly statusCode: number;
+  readonly expose: boolean;
+  readonly headers: Record<string, string>;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { status?: number; cause?: unknown; headers?: Record<string, string> } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'HubSpotFunctionsError';
+    this.code = code;
+    this.status = options.status ?? (ERROR_CODES[code].status || 500);
+    this.statusCode = this.status;
+    this.expose = this.status < 500;
+    this.headers = options.headers ?? {};
+  }
+}
+
+/** Whether a value is a HubSpotFunctionsError (also across realms and worker boundaries). */
+export function isFunctionsError(value: unknown): value is HubSpotFunctionsError {
+  return value instanceof HubSpotFunctionsError ||
+    (typeof value === 'object' && value !== null && typeof (value as { code?: unknown }).code === 'string' &&
+      (value as { code: string }).code in ERROR_CODES);
+}

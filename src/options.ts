@@ -1,0 +1,250 @@
+// One normalizeOptions(): every default filled, frozen, and a bad value throws a TypeError that
+// names the option and the value (STYLE: "Options"). Nothing downstream checks for undefined.
+import type { ContactHook, CorsOptions, FunctionsWarning, LogRecord, Options, SecretsProvider } from './types';
+import type { BudgetStore } from './limits/budget-store';
+
+/** The execution budget (SPEC R55). */
+export interface RateLimitOptions {
+  /** Execution milliseconds per window and account. @default 600000 (HubSpot: 600 s per minute) */
+  budgetMs?: number;
+  /** Window length. @default 60000 */
+  windowMs?: number;
+  /** Executions per window and account. @default none (HubSpot counts time only) */
+  maxExecutions?: number;
+  /** Where the budget lives. @default in memory (one process) */
+  store?: BudgetStore;
+  /** Serve requests when the store is unreachable. @default true */
+  failOpen?: boolean;
+}
+
+/** Options added by the worker-isolation issue (#3). */
+export interface WorkerOptions {
+  /** Invocations one worker runs at once. @default 1 (the Lambda model, SPEC R44) */
+  concurrencyPerWorker?: number;
+  /** Workers per function. @default 4 */
+  maxWorkersPerFunction?: number;
+  /** Calls waiting per function when every worker is busy; beyond it 503. @default 100 */
+  maxQueuePerFunction?: number;
+  /** An idle worker is retired after this long. @default 300000 (5 minutes) */
+  workerIdleMs?: number;
+  /** How often secrets are re-read. @default 60000 (HubSpot's own caching delay) */
+  secretsRefreshMs?: number;
+  /** How long close() waits for in-flight calls. @default 5000 */
+  closeTimeoutMs?: number;
+}
+
+export interface AllOptions extends Options, WorkerOptions {
+  /** The execution budget; `false` turns it off. @default HubSpot's 600 s per minute, in memory */
+  rateLimit?: false | RateLimitOptions;
+  /** Serve private app functions at `POST <projects prefix>/app-functions/<name>`. @default false */
+  appFunctionsRoute?: boolean;
+}
+
+export interface ResolvedRateLimit {
+  budgetMs: number;
+  windowMs: number;
+  maxExecutions: number | null;
+  store: BudgetStore | null;
+  failOpen: boolean;
+}
+
+export interface ResolvedOptions {
+  readonly prefix: { readonly designManager: string; readonly projects: string };
+  readonly accountId: number | ((request: unknown) => number);
+  readonly secrets: SecretsProvider | null;
+  readonly contact: ContactHook | null;
+  readonly isolation: 'worker' | 'inline';
+  readonly timeoutMs: number;
+  readonly appFunctionTimeoutMs: number;
+  readonly maxBodyBytes: number;
+  readonly memoryLimitMb: number;
+  readonly onLog: ((record: LogRecord) => void) | null;
+  readonly onWarning: (warning: FunctionsWarning) => void;
+  readonly cors: Readonly<Required<CorsOptions>> | null;
+  readonly duplicateRoutes: 'error' | 'last-wins';
+  readonly strict: boolean;
+  readonly contextSecrets: boolean;
+  readonly rawBody: boolean;
+  readonly envAllowList: readonly string[];
+  readonly trustProxy: boolean;
+  readonly rateLimit: Readonly<ResolvedRateLimit> | null;
+  readonly appFunctionsRoute: boolean;
+  readonly concurrencyPerWorker: number;
+  readonly maxWorkersPerFunction: number;
+  readonly maxQueuePerFunction: number;
+  readonly workerIdleMs: number;
+  readonly secretsRefreshMs: number;
+  readonly closeTimeoutMs: number;
+  /** Whether `onLog` was left to its default (the stderr sink is then supplied by the host). */
+  readonly defaultLogSink: boolean;
+}
+
+export const DEFAULT_PREFIX = { designManager: '/_hcms/api', projects: '/hs/serverless' } as const;
+export const DEFAULT_ENV_ALLOW_LIST = ['NODE_ENV', 'TZ', 'PATH', 'HOME', 'LANG'] as const;
+
+const KNOWN = new Set<string>([
+  'prefix', 'accountId', 'secrets', 'contact', 'isolation', 'timeoutMs', 'appFunctionTimeoutMs',
+  'maxBodyBytes', 'memoryLimitMb', 'onLog', 'onWarning', 'cors', 'duplicateRoutes', 'strict',
+  'contextSecrets', 'rawBody', 'envAllowList', 'trustProxy', 'rateLimit', 'appFunctionsRoute',
+  'concurrencyPerWorker', 'maxWorkersPerFunction', 'maxQueuePerFunction', 'workerIdleMs',
+  'secretsRefreshMs', 'closeTimeoutMs',
+]);
+
+function fail(name: string, value: unknown, expected: string): never {
+  let shown: string;
+  try {
+    shown = typeof value === 'function' ? 'a function' : JSON.stringify(value) ?? String(value);
+  } catch {
+    shown = String(value);
+  }
+  throw new TypeError(`hubspot-functions: option "${name}" must be ${expected}; got ${shown}`);
+}
+
+function positiveInt(name: string, value: unknown, fallback: number, min = 1): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    fail(name, value, `an integer >= ${min}`);
+  }
+  return value;
+}
+
+function bool(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') fail(name, value, 'true or false');
+  return value;
+}
+
+/** A URL prefix: leading slash, no trailing slash; `''` mounts at the root. */
+function normalizePrefix(name: string, value: unknown): string {
+  if (typeof value !== 'string') fail(name, value, 'a string such as "/_hcms/api"');
+  const trimmed = value.replace(/\/+$/, '');
+  if (trimmed === '') return '';
+  if (/[?#\s]/.test(trimmed)) fail(name, value, 'a URL path without query, fragment or spaces');
+  return trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
+}
+
+function readAccountIdFromEnv(): number {
+  const raw = process.env.HUBSPOT_ACCOUNT_ID;
+  if (raw === undefined || raw === '') return 0;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) fail('accountId (from HUBSPOT_ACCOUNT_ID)', raw, 'a non-negative integer');
+  return n;
+}
+
+function normalizeCors(value: unknown): Readonly<Required<CorsOptions>> | null {
+  if (value === undefined || value === false) return null;
+  if (typeof value !== 'object' || value === null) fail('cors', value, 'false or { origins, credentials?, maxAge? }');
+  const v = value as CorsOptions;
+  const originsOk =
+    typeof v.origins === 'function' || (Array.isArray(v.origins) && v.origins.every((o) => typeof o === 'string'));
+  if (!originsOk) fail('cors.origins', v.origins, 'an array of origins (e.g. ["https://www.example.com"]) or a predicate');
+  return Object.freeze({
+    origins: Array.isArray(v.origins) ? Object.freeze([...v.origins]) as string[] : v.origins,
+    credentials: bool('cors.credentials', v.credentials, false),
+    maxAge: positiveInt('cors.maxAge', v.maxAge, 600, 0),
+  });
+}
+
+function normalizeRateLimit(value: unknown): Readonly<ResolvedRateLimit> | null {
+  if (value === false) return null;
+  const v = (value ?? {}) as RateLimitOptions;
+  if (typeof v !== 'object' || v === null) fail('rateLimit', value, 'false or { budgetMs?, windowMs?, maxExecutions?, store?, failOpen? }');
+  if (v.store !== undefined && (typeof v.store !== 'object' || v.store === null || typeof v.store.reserve !== 'function')) {
+    fail('rateLimit.store', v.store, 'a budget store (e.g. createRedisBudgetStore from "hubspot-functions/redis")');
+  }
+  return Object.freeze({
+    budgetMs: positiveInt('rateLimit.budgetMs', v.budgetMs, 600_000),
+    windowMs: positiveInt('rateLimit.windowMs', v.windowMs, 60_000),
+    maxExecutions: v.maxExecutions === undefined ? null : positiveInt('rateLimit.maxExecutions', v.maxExecutions, 1),
+    store: v.store ?? null,
+    failOpen: bool('rateLimit.failOpen', v.failOpen, true),
+  });
+}
+
+/**
+ * Validates options and fills every default.
+ * @throws TypeError naming the option and the value
+ */
+export function normalizeOptions(input: AllOptions = {}): ResolvedOptions {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new TypeError(`hubspot-functions: options must be an object; got ${JSON.stringify(input)}`);
+  }
+  for (const key of Object.keys(input)) {
+    if (!KNOWN.has(key)) {
+      throw new TypeError(`hubspot-functions: unknown option "${key}". Known options: ${[...KNOWN].join(', ')}`);
+    }
+  }
+
+  let prefix: ResolvedOptions['prefix'] = DEFAULT_PREFIX;
+  if (typeof input.prefix === 'string') {
+    const p = normalizePrefix('prefix', input.prefix);
+    prefix = { designManager: p, projects: p };
+  } else if (input.prefix !== undefined) {
+    if (typeof input.prefix !== 'object' || input.prefix === null) fail('prefix', input.prefix, 'a string or { designManager?, projects? }');
+    prefix = {
+      designManager: input.prefix.designManager === undefined ? DEFAULT_PREFIX.designManager : normalizePrefix('prefix.designManager', input.prefix.designManager),
+      projects: input.prefix.projects === undefined ? DEFAULT_PREFIX.projects : normalizePrefix('prefix.projects', input.prefix.projects),
+    };
+  }
+
+  let accountId: ResolvedOptions['accountId'];
+  if (input.accountId === undefined) accountId = readAccountIdFromEnv();
+  else if (typeof input.accountId === 'function') accountId = input.accountId;
+  else if (typeof input.accountId === 'number' && Number.isInteger(input.accountId) && input.accountId >= 0) accountId = input.accountId;
+  else fail('accountId', input.accountId, 'a non-negative integer or a function of the request');
+
+  const secrets = input.secrets;
+  if (secrets !== undefined && typeof secrets !== 'function' && (typeof secrets !== 'object' || secrets === null || Array.isArray(secrets))) {
+    fail('secrets', secrets, 'an object of name → value, or a function (name) => value | Promise<value>');
+  }
+  if (input.contact !== undefined && input.contact !== null && typeof input.contact !== 'function') {
+    fail('contact', input.contact, 'a function ({ utk, cookies, headers, request }) => contact | null');
+  }
+  const isolation = input.isolation ?? 'inline';
+  if (isolation !== 'inline' && isolation !== 'worker') fail('isolation', isolation, '"worker" or "inline"');
+  if (input.onLog !== undefined && input.onLog !== false && typeof input.onLog !== 'function') {
+    fail('onLog', input.onLog, 'a function (record) => void, or false');
+  }
+  if (input.onWarning !== undefined && typeof input.onWarning !== 'function') {
+    fail('onWarning', input.onWarning, 'a function (warning) => void');
+  }
+  const duplicateRoutes = input.duplicateRoutes ?? 'error';
+  if (duplicateRoutes !== 'error' && duplicateRoutes !== 'last-wins') fail('duplicateRoutes', duplicateRoutes, '"error" or "last-wins"');
+  let envAllowList: readonly string[] = DEFAULT_ENV_ALLOW_LIST;
+  if (input.envAllowList !== undefined) {
+    if (!Array.isArray(input.envAllowList) || !input.envAllowList.every((n) => typeof n === 'string' && n !== '')) {
+      fail('envAllowList', input.envAllowList, 'an array of environment variable names');
+    }
+    envAllowList = Object.freeze([...input.envAllowList]);
+  }
+
+  return Object.freeze({
+    prefix: Object.freeze({ ...prefix }),
+    accountId,
+    secrets: secrets ?? null,
+    contact: input.contact ?? null,
+    isolation,
+    timeoutMs: positiveInt('timeoutMs', input.timeoutMs, 10_000),
+    appFunctionTimeoutMs: positiveInt('appFunctionTimeoutMs', input.appFunctionTimeoutMs, 2_000),
+    maxBodyBytes: positiveInt('maxBodyBytes', input.maxBodyBytes, 6_291_456, 0),
+    memoryLimitMb: positiveInt('memoryLimitMb', input.memoryLimitMb, 128, 8),
+    onLog: input.onLog === false ? null : input.onLog ?? null,
+    onWarning: input.onWarning ?? ((w: FunctionsWarning) => console.warn(`hubspot-functions: ${w.message}`)),
+    cors: normalizeCors(input.cors),
+    duplicateRoutes,
+    strict: bool('strict', input.strict, false),
+    contextSecrets: bool('contextSecrets', input.contextSecrets, true),
+    rawBody: bool('rawBody', input.rawBody, false),
+    envAllowList,
+    trustProxy: bool('trustProxy', input.trustProxy, false),
+    rateLimit: normalizeRateLimit(input.rateLimit),
+    appFunctionsRoute: bool('appFunctionsRoute', input.appFunctionsRoute, false),
+    concurrencyPerWorker: positiveInt('concurrencyPerWorker', input.concurrencyPerWorker, 1),
+    maxWorkersPerFunction: positiveInt('maxWorkersPerFunction', input.maxWorkersPerFunction, 4),
+    maxQueuePerFunction: positiveInt('maxQueuePerFunction', input.maxQueuePerFunction, 100, 0),
+    workerIdleMs: positiveInt('workerIdleMs', input.workerIdleMs, 300_000),
+    secretsRefreshMs: positiveInt('secretsRefreshMs', input.secretsRefreshMs, 60_000, 0),
+    closeTimeoutMs: positiveInt('closeTimeoutMs', input.closeTimeoutMs, 5_000, 0),
+    defaultLogSink: input.onLog === undefined,
+  });
+}
