@@ -10,6 +10,7 @@ export interface ReserveRequest {
   maxExecutions: number | null;
 }
 
+/** The store's answer to a reservation. */
 export interface ReserveResult {
   admitted: boolean;
   /** Present when admitted; pass it to settle(). */
@@ -22,6 +23,7 @@ export interface ReserveResult {
   retryAfterMs: number;
 }
 
+/** Replaces a reservation with the measured time once the call ends. */
 export interface SettleRequest {
   key: string;
   reservationId: string;
