@@ -1,0 +1,28 @@
+// Secret values never reach a log sink or a client (SPEC R33): captured console output, error
+// messages and stacks are passed through redact() before anything else sees them.
+
+/** Values shorter than this are not redacted: too likely to appear by chance (SPEC R33). */
+const MIN_SECRET_LENGTH = 4;
+
+/**
+ * The [NAME, value] pairs to redact for these secret values: values of 4+ characters, longest
+ * first so a secret that contains another is replaced whole (SPEC R33).
+ */
+export function redactionsFor(secretValues: Record<string, string | undefined>): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  for (const [name, value] of Object.entries(secretValues)) {
+    if (typeof value === 'string' && value.length >= MIN_SECRET_LENGTH) pairs.push([name, value]);
+  }
+  return pairs.sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
+/** Replaces every secret value in `text` with `[REDACTED:NAME]` (SPEC R33). */
+export function redact(text: string, redactions: Array<[string, string]>): string {
+  if (redactions.length === 0 || text === '') return text;
+  let out = text;
+  for (const [name, value] of redactions) {
+    // A replacer function, so `$&` and friends in a name are taken literally.
+    if (out.includes(value)) out = out.replaceAll(value, () => `[REDACTED:${name}]`);
+  }
+  return out;
+}

@@ -1,0 +1,107 @@
+// The inline runner's per-function process.env (SPEC R30, R31, R44). HubSpot's emulator mutates
+// process.env globally, so functions leak into each other and into the host; here process.env is
+// replaced (while someone holds it) by a Proxy that, inside a runWithEnv scope, reads and writes
+// that scope's own env object, and outside passes everything through to the real one. Never a
+// global swap: concurrent invocations of different functions each see their own env.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { inspect } from 'node:util';
+
+type Env = Record<string, string>;
+
+const storage = new AsyncLocalStorage<Env>();
+let holders = 0;
+let original: NodeJS.ProcessEnv | null = null;
+let proxy: NodeJS.ProcessEnv | null = null;
+
+/**
+ * Runs `fn` (and everything it starts asynchronously) with `env` as its process.env; a write
+ * there stays in `env`, which the caller keeps as long as the function's instance (SPEC R30).
+ * Only effective while retainScopedEnv() is held.
+ */
+export function runWithEnv<T>(env: Record<string, string>, fn: () => T): T {
+  return storage.run(env, fn);
+}
+
+/**
+ * Installs the scoped process.env on the first hold (reference-counted); returns the function
+ * that releases this hold, restoring the original process.env when the last holder releases.
+ */
+export function retainScopedEnv(): () => void {
+  if (holders++ === 0) install();
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    if (--holders === 0) uninstall();
+  };
+}
+
+function install(): void {
+  const real = process.env;
+  original = real;
+  // The target is a stand-in, not the real env: util.inspect shows a proxy's target without its
+  // traps, so `console.log(process.env)` in a function would otherwise print the host's env.
+  const stand = {};
+  Object.defineProperty(stand, inspect.custom, {
+    configurable: true,
+    enumerable: false,
+    value: (depth: number, options: object) => inspect({ ...(storage.getStore() ?? real) }, options),
+  });
+  const own = (env: Env, key: string): boolean => Object.prototype.hasOwnProperty.call(env, key);
+  proxy = new Proxy(stand, {
+    get(_target, key) {
+      const env = storage.getStore();
+      if (env === undefined || typeof key === 'symbol') return Reflect.get(real, key);
+      // Like the real process.env, an unset name falls through to Object.prototype
+      // (`process.env.hasOwnProperty('X')` works).
+      return own(env, key) ? env[key] : (Object.prototype as Record<string, unknown>)[key];
+    },
+    set(_target, key, value) {
+      const env = storage.getStore();
+      if (env === undefined || typeof key === 'symbol') return Reflect.set(real, key, value);
+      // process.env stores every value as a string.
+      define(env, key, String(value));
+      return true;
+    },
+    defineProperty(_target, key, descriptor) {
+      const env = storage.getStore();
+      if (env === undefined || typeof key === 'symbol') return Reflect.defineProperty(real, key, descriptor);
+      define(env, key, String(descriptor.value));
+      return true;
+    },
+    deleteProperty(_target, key) {
+      const env = storage.getStore();
+      if (env === undefined || typeof key === 'symbol') return Reflect.deleteProperty(real, key);
+      delete env[key];
+      return true;
+    },
+    has(_target, key) {
+      const env = storage.getStore();
+      if (env === undefined || typeof key === 'symbol') return Reflect.has(real, key);
+      return own(env, key) || key in Object.prototype;
+    },
+    ownKeys() {
+      const env = storage.getStore();
+      return env === undefined ? Reflect.ownKeys(real) : Object.keys(env);
+    },
+    getOwnPropertyDescriptor(_target, key) {
+      const env = storage.getStore();
+      if (env === undefined || typeof key === 'symbol') return Reflect.getOwnPropertyDescriptor(real, key);
+      if (!own(env, key)) return undefined;
+      return { value: env[key], writable: true, enumerable: true, configurable: true };
+    },
+  }) as NodeJS.ProcessEnv;
+  process.env = proxy;
+}
+
+function uninstall(): void {
+  // Someone may have replaced process.env since: leave theirs in place.
+  if (process.env === proxy && original !== null) process.env = original;
+  original = null;
+  proxy = null;
+}
+
+/** Sets an own property, so `__proto__` is a plain name, as in the real process.env. */
+function define(env: Env, key: string, value: string): void {
+  Object.defineProperty(env, key, { value, writable: true, enumerable: true, configurable: true });
+}

@@ -1,0 +1,82 @@
+// Whether a function is written in callback style (SPEC R41): `main(context, sendResponse)`.
+// "Declares" is read from the parameter list with a real parser, because `fn.length` stops at
+// the first default value: `(c = {}, cb) => {}` has length 0 but declares a callback.
+import { parse } from 'acorn';
+import type { Node } from 'acorn';
+
+const cache = new WeakMap<Function, boolean>();
+
+// fn.toString() returns the source text of the function itself, in one of these forms:
+//   function [name](params) {}    async function [name](params) {}    function* …
+//   (params) => body    param => body    async (params) => body    async param => body
+//   name(params) {}    async name(params) {}    [computed](params) {}    static name(params) {}
+// The first two families parse as a parenthesised expression, methods inside an object literal,
+// and `static` methods inside a class body.
+const WRAPPERS: Array<[prefix: string, suffix: string]> = [
+  ['(', '\n)'],
+  ['({', '\n})'],
+  ['(class {', '\n})'],
+];
+
+interface FunctionNode extends Node {
+  params: Node[];
+}
+
+/**
+ * Whether `fn` declares two or more parameters, or a rest parameter: then it is called with
+ * `sendResponse` and waited for until it calls back or times out (SPEC R41). Cached per function.
+ */
+export function detectCallbackStyle(fn: Function): boolean {
+  const known = cache.get(fn);
+  if (known !== undefined) return known;
+  const params = readParams(fn);
+  // Native and bound functions have no source to read: fall back to what `length` says.
+  const style = params === null ? fn.length >= 2 : params.length >= 2 || params.some((p) => p.type === 'RestElement');
+  cache.set(fn, style);
+  return style;
+}
+
+/** The parameter nodes of `fn`'s source, or null when it cannot be parsed. */
+function readParams(fn: Function): Node[] | null {
+  let source: string;
+  try {
+    source = Function.prototype.toString.call(fn);
+  } catch {
+    return null;
+  }
+  for (const [prefix, suffix] of WRAPPERS) {
+    const node = tryParse(prefix + source + suffix);
+    if (node !== null) return node.params;
+  }
+  return null;
+}
+
+/** The first function node of the wrapped source, or null when it does not parse. */
+function tryParse(code: string): FunctionNode | null {
+  let program;
+  try {
+    program = parse(code, { ecmaVersion: 'latest', sourceType: 'script', allowAwaitOutsideFunction: false });
+  } catch {
+    return null;
+  }
+  const statement = program.body[0];
+  if (program.body.length !== 1 || statement === undefined || statement.type !== 'ExpressionStatement') return null;
+  const expression = statement.expression;
+  switch (expression.type) {
+    case 'FunctionExpression':
+    case 'ArrowFunctionExpression':
+      return expression as FunctionNode;
+    case 'ObjectExpression': {
+      const property = expression.properties[0];
+      return property !== undefined && property.type === 'Property' && property.value.type === 'FunctionExpression'
+        ? (property.value as FunctionNode)
+        : null;
+    }
+    case 'ClassExpression': {
+      const member = expression.body.body[0];
+      return member !== undefined && member.type === 'MethodDefinition' ? (member.value as FunctionNode) : null;
+    }
+    default:
+      return null;
+  }
+}

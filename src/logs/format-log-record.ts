@@ -1,0 +1,34 @@
+// The default log sink (SPEC R62): HubSpot's summary line, then the captured console lines, then
+// the error for failed invocations, on stderr.
+import type { LogRecord } from '../types';
+
+/**
+ * Formats one record as HubSpot prints it (SPEC R62):
+ * `<ISO> - <STATUS> - <METHOD> /<endpoint> - Execution Time: <n>ms`, then the captured lines.
+ * @example
+ * formatLogRecord(record); // "2021-04-28T19:19:21.666Z - SUCCESS - GET /hello - Execution Time: 279ms\n..."
+ */
+export function formatLogRecord(record: LogRecord): string {
+  const endpoint = record.endpoint.startsWith('/') ? record.endpoint : `/${record.endpoint}`;
+  const time = Math.round(record.executionTime);
+  let out = `${new Date(record.createdAt).toISOString()} - ${record.status} - ${record.method} ${endpoint} - Execution Time: ${time}ms\n`;
+  if (record.log !== '') out += record.log.endsWith('\n') ? record.log : `${record.log}\n`;
+  if (record.error !== undefined) out += formatError(record.error);
+  return out;
+}
+
+/**
+ * A sink that writes every record with formatLogRecord to `stream` (default: process.stderr).
+ * @param stream where lines go; SPEC R62 says stderr.
+ */
+export function createStderrSink(stream: NodeJS.WritableStream = process.stderr): (record: LogRecord) => void {
+  return (record) => {
+    stream.write(formatLogRecord(record));
+  };
+}
+
+/** The error's stack when it has one (its first line is `<type>: <message>`), else `<type>: <message>`. */
+function formatError(error: NonNullable<LogRecord['error']>): string {
+  const lines = error.stackTrace.length > 0 ? error.stackTrace : [`${error.type}: ${error.message}`];
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,108 @@
+// The in-process runner (SPEC R44 `inline`): functions run in the host process, for speed and
+// for tests that intercept outbound HTTP in-process. process.env and console capture are still
+// per function and per invocation (AsyncLocalStorage); a CPU-bound loop, memory, process.exit
+// and a throw inside a timer cannot be contained here: that is the worker runner's job.
+import type { InstanceSpec, LoadResult, RunRequest, RunResult, Runner, RunnerEvent, SerializedError } from '../definitions';
+import { HubSpotFunctionsError } from '../errors';
+import { retainScopedEnv, runWithEnv } from '../env/scoped-env';
+import { executeFunction } from '../invoke/execute-function';
+import type { LoadedFunction } from '../invoke/execute-function';
+import { detectCallbackStyle } from '../invoke/detect-callback-style';
+import { loadFunctionModule } from '../invoke/load-function-module';
+import { serializeError } from '../invoke/serialize-error';
+import { retainConsoleCapture } from '../logs/console-capture';
+
+/** One function's instance: its env object lives as long as the instance (SPEC R30). */
+interface Instance {
+  generation: number;
+  env: Record<string, string>;
+  loaded: LoadedFunction | null;
+  error: SerializedError | null;
+}
+
+/**
+ * Creates the in-process runner: one module instance per function definition, run inside its
+ * own scoped process.env and console capture.
+ * @example
+ * const runner = createInlineRunner({ closeTimeoutMs: 5000, onEvent: (e) => console.warn(e.message) });
+ * await runner.prepare(spec);
+ * const result = await runner.run({ requestId, functionId: spec.definition.id, data, timeoutMs: 10000 });
+ */
+export function createInlineRunner(options: { closeTimeoutMs: number; onEvent(event: RunnerEvent): void }): Runner {
+  const instances = new Map<string, Instance>();
+  const inFlight = new Set<Promise<RunResult>>();
+  let generations = 0;
+  let closed = false;
+  let releases: Array<() => void> | null = null;
+
+  // The env proxy and the console patch are installed on first use, not at creation.
+  const retain = (): void => {
+    if (releases === null) releases = [retainScopedEnv(), retainConsoleCapture()];
+  };
+
+  async function prepare(spec: InstanceSpec): Promise<LoadResult> {
+    if (closed) return { ok: false, error: serializeError(closedError(), []) };
+    retain();
+    const id = spec.definition.id;
+    const generation = ++generations;
+    // The instance's own env object: writes during load and later calls stay in it (SPEC R30).
+    const env = { ...spec.env };
+    let instance: Instance;
+    try {
+      // SPEC R30: the env is visible at module load (top-level `const { KEY } = process.env`).
+      const main = await runWithEnv(env, () => loadFunctionModule(spec.definition.file, `${id}#${generation}`));
+      const loaded = { definition: spec.definition, main, callbackStyle: detectCallbackStyle(main), redactions: spec.redactions };
+      instance = { generation, env, loaded, error: null };
+    } catch (error) {
+      instance = { generation, env, loaded: null, error: serializeError(error, spec.redactions) };
+    }
+    // A later prepare of the same id may have finished first: the newest one wins.
+    const current = instances.get(id);
+    if (current === undefined || current.generation < generation) instances.set(id, instance);
+    return instance.error === null ? { ok: true } : { ok: false, error: instance.error };
+  }
+
+  function run(request: RunRequest): Promise<RunResult> {
+    const instance = instances.get(request.functionId);
+    if (closed) return Promise.resolve(failed('HSF_CLOSED', serializeError(closedError(), [])));
+    if (instance === undefined) {
+      const error = new HubSpotFunctionsError('HSF_FUNCTION_LOAD_FAILED', `No function "${request.functionId}" was prepared in this runner; call prepare(spec) first.`);
+      return Promise.resolve(failed('HSF_FUNCTION_LOAD_FAILED', serializeError(error, [])));
+    }
+    if (instance.loaded === null) return Promise.resolve(failed('HSF_FUNCTION_LOAD_FAILED', instance.error!));
+    const loaded = instance.loaded;
+    const running = runWithEnv(instance.env, () => executeFunction(loaded, request, { onEvent: options.onEvent }))
+      .catch((error: unknown) => failed('HSF_FUNCTION_ERROR', serializeError(error, loaded.redactions)));
+    inFlight.add(running);
+    void running.finally(() => inFlight.delete(running));
+    return running;
+  }
+
+  async function close(): Promise<void> {
+    if (closed) return;
+    closed = true;
+    if (inFlight.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const limit = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, options.closeTimeoutMs);
+        timer.unref();
+      });
+      await Promise.race([Promise.allSettled([...inFlight]), limit]);
+      clearTimeout(timer);
+    }
+    instances.clear();
+    for (const release of releases ?? []) release();
+    releases = null;
+  }
+
+  return { prepare, run, close };
+}
+
+/** A result for an invocation that did not run. */
+function failed(code: 'HSF_CLOSED' | 'HSF_FUNCTION_LOAD_FAILED' | 'HSF_FUNCTION_ERROR', error: SerializedError): RunResult {
+  return { outcome: { type: 'error', code, error }, log: '', executionTime: 0, memoryUsedMb: 0 };
+}
+
+function closedError(): HubSpotFunctionsError {
+  return new HubSpotFunctionsError('HSF_CLOSED', 'The runner was closed; it no longer runs functions. Create a new host.');
+}
