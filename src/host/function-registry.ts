@@ -1,0 +1,214 @@
+// The functions of one host and their lifecycle: secrets resolved, environment built, module
+// loaded by the runner behind `ready` (SPEC R7: mounting does only synchronous work), statuses
+// for the route table, and secrets re-read every `secretsRefreshMs` (HubSpot's one-minute cache).
+import type { FunctionDefinition, Runner } from '../definitions';
+import { buildFunctionEnv } from '../env/build-function-env';
+import { redact, redactionsFor } from '../env/redactions';
+import { createSecretsResolver } from '../env/secrets';
+import { HubSpotFunctionsError } from '../errors';
+import type { ResolvedOptions } from '../options';
+import type { FunctionsWarning, RouteInfo } from '../types';
+
+/** One function of the host and what it was prepared with. */
+export interface RegisteredFunction {
+  readonly definition: FunctionDefinition;
+  status: 'pending' | 'loaded' | 'failed';
+  error?: string;
+  /** Declared secrets that have a value, for `context.secrets` (SPEC R29). */
+  contextSecrets: Record<string, string>;
+  redactions: Array<[string, string]>;
+  /** Settles when the current preparation finished; never rejects. */
+  prepared: Promise<void>;
+  /** The secret values the current instance was built with, to detect rotation. */
+  secretValues: Record<string, string | undefined>;
+}
+
+export interface FunctionRegistry {
+  readonly functions: ReadonlyMap<string, RegisteredFunction>;
+  readonly ready: Promise<{ loaded: number; failed: number }>;
+  routes(): RouteInfo[];
+  close(): void;
+}
+
+/** How many modules load at once while `ready` settles. */
+const LOAD_CONCURRENCY = 8;
+
+function sameValues(a: Record<string, string | undefined>, b: Record<string, string | undefined>): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const k of keys) if (a[k] !== b[k]) return false;
+  return true;
+}
+
+/** Registers the definitions and starts loading them in the background. */
+export function createFunctionRegistry(
+  definitions: readonly FunctionDefinition[],
+  options: ResolvedOptions,
+  runner: Runner,
+  warn: (warning: FunctionsWarning) => void,
+): FunctionRegistry {
+  const hostEnv = process.env;
+  const resolver = createSecretsResolver(options.secrets, hostEnv);
+  const functions = new Map<string, RegisteredFunction>();
+  let closed = false;
+
+  async function prepare(fn: RegisteredFunction, secretValues: Record<string, string | undefined>): Promise<void> {
+    const def = fn.definition;
+    fn.secretValues = secretValues;
+    fn.redactions = redactionsFor(secretValues);
+    const contextSecrets: Record<string, string> = {};
+    for (const name of def.secrets) {
+      const value = secretValues[name];
+      if (value !== undefined) contextSecrets[name] = value;
+    }
+    fn.contextSecrets = contextSecrets;
+    const env = buildFunctionEnv(def, secretValues, {
+      allowList: options.envAllowList,
+      hostEnv,
+      privateAppAccessToken: secretValues.PRIVATE_APP_ACCESS_TOKEN,
+    });
+    const result = await runner.prepare({ definition: def, env, redactions: fn.redactions, memoryLimitMb: options.memoryLimitMb });
+    if (result.ok) {
+      fn.status = 'loaded';
+      delete fn.error;
+    } else {
+      fn.status = 'failed';
+      fn.error = redact(`${result.error.type}: ${result.error.message}`, fn.redactions);
+    }
+  }
+
+  async function resolveSecrets(def: FunctionDefinition): Promise<Record<string, string | undefined>> {
+    return resolver.resolve(def);
+  }
+
+  for (const definition of definitions) {
+    functions.set(definition.id, {
+      definition,
+      status: 'pending',
+      contextSecrets: {},
+      redactions: [],
+      prepared: Promise.resolve(),
+      secretValues: {},
+    });
+  }
+
+  // Bounded concurrency: a folder of 100 functions must not open 100 workers at once.
+  const queue = [...functions.values()];
+  const gates = new Map<string, () => void>();
+  for (const fn of queue) {
+    fn.prepared = new Promise<void>((resolve) => gates.set(fn.definition.id, resolve));
+  }
+  async function worker(): Promise<void> {
+    for (let fn = queue.shift(); fn; fn = queue.shift()) {
+      try {
+        await prepare(fn, await resolveSecrets(fn.definition));
+      } catch (error) {
+        fn.status = 'failed';
+        fn.error = error instanceof Error ? error.message : String(error);
+      } finally {
+        gates.get(fn.definition.id)?.();
+      }
+    }
+  }
+
+  const ready = (async () => {
+    // Yield once so that mounting stays synchronous and cheap (SPEC R7).
+    await Promise.resolve();
+    await Promise.all(Array.from({ length: Math.min(LOAD_CONCURRENCY, queue.length) }, worker));
+    let loaded = 0;
+    let failed = 0;
+    for (const fn of functions.values()) {
+      const def = fn.definition;
+      if (fn.status === 'loaded') loaded++;
+      else {
+        failed++;
+        warn({
+          code: 'HSF_WARN_LOAD_FAILED',
+          message: `${def.file}: function "${def.name}" failed to load: ${fn.error}. Its route answers 500 until fixed.`,
+          file: def.file,
+          functionId: def.id,
+        });
+      }
+      for (const name of def.secrets) {
+        if (fn.secretValues[name] === undefined) {
+          warn({
+            code: 'HSF_WARN_SECRET_MISSING',
+            message: `${def.configFile}: secret "${name}" of "${def.name}" has no value. Add ${name}=... to ${def.folder}/.env, set it in the environment, or pass it through the "secrets" option.`,
+            file: def.configFile,
+            functionId: def.id,
+          });
+        }
+      }
+    }
+    if (options.strict && failed > 0) {
+      const names = [...functions.values()].filter((f) => f.status === 'failed').map((f) => `${f.definition.file}: ${f.error}`);
+      throw new HubSpotFunctionsError('HSF_LOAD_FAILED', `${failed} function(s) failed to load (strict mode):\n${names.join('\n')}`);
+    }
+    return { loaded, failed };
+  })();
+  // A strict failure must reach whoever awaits `ready`, never crash a host that did not.
+  ready.catch(() => undefined);
+
+  // Secret rotation: when a value changes, the function's instances are replaced so that a
+  // top-level `const { KEY } = process.env` sees the new value (issue #3).
+  let refreshTimer: NodeJS.Timeout | undefined;
+  const withSecrets = [...functions.values()].filter((f) => f.definition.secrets.length > 0 || f.definition.isProject);
+  if (options.secretsRefreshMs > 0 && withSecrets.length > 0) {
+    let refreshing = false;
+    refreshTimer = setInterval(() => {
+      if (refreshing || closed) return;
+      refreshing = true;
+      void (async () => {
+        await ready.catch(() => undefined);
+        for (const fn of withSecrets) {
+          if (closed) break;
+          try {
+            const values = await resolveSecrets(fn.definition);
+            if (!sameValues(values, fn.secretValues)) {
+              const previous = fn.prepared;
+              fn.prepared = previous.then(() => prepare(fn, values)).catch(() => undefined);
+              await fn.prepared;
+            }
+          } catch (error) {
+            warn({
+              code: 'HSF_WARN_SECRETS_REFRESH_FAILED',
+              message: `secrets of "${fn.definition.name}" could not be re-read: ${error instanceof Error ? error.message : String(error)}. The previous values stay in use.`,
+              functionId: fn.definition.id,
+            });
+          }
+        }
+      })().finally(() => {
+        refreshing = false;
+      });
+    }, options.secretsRefreshMs);
+    refreshTimer.unref();
+  }
+
+  return {
+    functions,
+    ready,
+    routes(): RouteInfo[] {
+      return [...functions.values()].map((fn) => {
+        const d = fn.definition;
+        const info: RouteInfo = {
+          id: d.id,
+          kind: d.kind,
+          name: d.name,
+          methods: [...d.methods],
+          path: d.path,
+          file: d.file,
+          folder: d.folder,
+          secrets: [...d.secrets],
+          env: Object.keys(d.environment),
+          status: fn.status,
+          warnings: [...d.warnings],
+        };
+        if (fn.error !== undefined) info.error = fn.error;
+        return info;
+      });
+    },
+    close(): void {
+      closed = true;
+      if (refreshTimer) clearInterval(refreshTimer);
+    },
+  };
+}

@@ -1,0 +1,28 @@
+export { createFunctionsHost, type FunctionsHost } from './host/create-functions-host';
+export { formatRouteTable } from './host/format-route-table';
+export { createRequestListener, type RequestListener } from './host/create-request-listener';
+export type { FrameworkRequestInfo } from './host/dispatch-http';
+export type { InvokeInput, InvokeResult } from './host/invoke';
+export { HubSpotFunctionsError, ERROR_CODES, type ErrorCode } from './errors';
+export { normalizeOptions, type AllOptions, type ResolvedOptions, type RateLimitOptions, type WorkerOptions } from './options';
+export type {
+  AppFunctionContext,
+  Contact,
+  ContactHook,
+  ContactLookupInput,
+  CorsOptions,
+  FunctionsWarning,
+  HubSpotContext,
+  Limits,
+  LogRecord,
+  LogStatus,
+  Options,
+  Params,
+  RouteInfo,
+  SecretsProvider,
+  SendResponse,
+  ServerlessFunction,
+  ServerlessResponse,
+} from './types';
+export { hubspotContactLookup, type HubSpotContactLookupOptions } from './contacts/hubspot-contact-lookup';
+export { verifyHubSpotSignature, SIGNATURE_MAX_AGE_MS, type SignatureInput } from './webhooks/verify-signature';

@@ -1,0 +1,69 @@
+// normalizeOptions: every default filled, frozen, a bad value is a TypeError naming the option.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { normalizeOptions } from '../../src/options';
+
+test('defaults (issue #2 options table)', () => {
+  const previous = process.env.HUBSPOT_ACCOUNT_ID;
+  delete process.env.HUBSPOT_ACCOUNT_ID;
+  try {
+    const o = normalizeOptions();
+    assert.deepEqual(o.prefix, { designManager: '/_hcms/api', projects: '/hs/serverless' });
+    assert.equal(o.accountId, 0);
+    assert.equal(o.isolation, 'inline');
+    assert.equal(o.timeoutMs, 10_000);
+    assert.equal(o.appFunctionTimeoutMs, 2_000);
+    assert.equal(o.maxBodyBytes, 6_291_456);
+    assert.equal(o.memoryLimitMb, 128);
+    assert.equal(o.cors, null);
+    assert.equal(o.duplicateRoutes, 'error');
+    assert.equal(o.strict, false);
+    assert.equal(o.contextSecrets, true);
+    assert.equal(o.rawBody, false);
+    assert.deepEqual(o.envAllowList, ['NODE_ENV', 'TZ', 'PATH', 'HOME', 'LANG']);
+    assert.equal(o.trustProxy, false);
+    assert.deepEqual({ ...o.rateLimit }, { budgetMs: 600_000, windowMs: 60_000, maxExecutions: null, store: null, failOpen: true });
+    assert.ok(Object.isFrozen(o));
+  } finally {
+    if (previous !== undefined) process.env.HUBSPOT_ACCOUNT_ID = previous;
+  }
+});
+
+test('SPEC R26: accountId from HUBSPOT_ACCOUNT_ID', () => {
+  process.env.HUBSPOT_ACCOUNT_ID = '4242';
+  try {
+    assert.equal(normalizeOptions().accountId, 4242);
+  } finally {
+    delete process.env.HUBSPOT_ACCOUNT_ID;
+  }
+});
+
+test('SPEC R10: prefix as one string or per format, normalised', () => {
+  assert.deepEqual(normalizeOptions({ prefix: 'api/' }).prefix, { designManager: '/api', projects: '/api' });
+  assert.deepEqual(normalizeOptions({ prefix: { projects: '/p' } }).prefix, { designManager: '/_hcms/api', projects: '/p' });
+  assert.deepEqual(normalizeOptions({ prefix: '/' }).prefix, { designManager: '', projects: '' });
+});
+
+const bad: Array<[string, Record<string, unknown>]> = [
+  ['timeoutMs', { timeoutMs: -1 }],
+  ['timeoutMs', { timeoutMs: '10' }],
+  ['maxBodyBytes', { maxBodyBytes: 1.5 }],
+  ['isolation', { isolation: 'process' }],
+  ['duplicateRoutes', { duplicateRoutes: 'first' }],
+  ['cors', { cors: true }],
+  ['cors.origins', { cors: { origins: '*' } }],
+  ['onLog', { onLog: 'stderr' }],
+  ['accountId', { accountId: -5 }],
+  ['secrets', { secrets: ['A'] }],
+  ['envAllowList', { envAllowList: 'PATH' }],
+  ['prefix', { prefix: 3 }],
+  ['rateLimit.budgetMs', { rateLimit: { budgetMs: 0 } }],
+  ['rateLimit.store', { rateLimit: { store: {} } }],
+  ['strict', { strict: 'yes' }],
+  ['unknown option "timeout"', { timeout: 5 }],
+];
+for (const [name, input] of bad) {
+  test(`a bad ${name} throws a TypeError naming it`, () => {
+    assert.throws(() => normalizeOptions(input as never), (e: unknown) => e instanceof TypeError && e.message.includes(name));
+  });
+}
