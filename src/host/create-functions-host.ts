@@ -9,6 +9,7 @@ import { normalizeOptions, type AllOptions } from '../options';
 import { createRouteTable } from '../routing/route-table';
 import { createInlineRunner } from '../runner/inline-runner';
 import type { LogRecord, RouteInfo } from '../types';
+import { createAppFunctionRoute } from './app-function-route';
 import { createHttpDispatcher, type FrameworkRequestInfo } from './dispatch-http';
 import { createFunctionRegistry } from './function-registry';
 import { createInvoker, type InvokeInput, type InvokeResult } from './invoke';
@@ -97,11 +98,13 @@ export function createFunctionsHost(source: string | string[], options: AllOptio
   const limiter = createLimiter(resolved.rateLimit, { onWarning: warn });
   const registry = createFunctionRegistry(definitions, resolved, runner, warn);
   const table = createRouteTable(definitions);
+  const appFunctionRoute = resolved.appFunctionsRoute ? createAppFunctionRoute(resolved.prefix.projects, definitions) : null;
   let closed = false;
   const pipeline = createPipeline({ options: resolved, runner, limiter, emit, production });
   const http = createHttpDispatcher({
     options: resolved,
     table: () => table,
+    appFunctions: () => appFunctionRoute,
     registry: () => registry,
     pipeline,
     closed: () => closed,

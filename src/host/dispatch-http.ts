@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
+import { isFunctionsError } from '../errors';
 import type { ResolvedOptions } from '../options';
 import { classifyContentType } from '../request/content-type';
 import { buildHeaders } from '../request/headers';
@@ -10,6 +11,7 @@ import { bodyFromParsed, parseBody } from '../request/parse-body';
 import { hasBody, readRawBody, streamConsumed } from '../request/read-body';
 import { writeResponse } from '../response/write-response';
 import type { RouteTable } from '../routing/route-table';
+import type { createAppFunctionRoute } from './app-function-route';
 import { buildCorsHeaders } from './cors';
 import type { FunctionRegistry } from './function-registry';
 import type { BodyInput, Pipeline } from './pipeline';
@@ -26,6 +28,13 @@ export interface FrameworkRequestInfo {
   clientIp?: string;
   /** The framework's request object, passed to the `contact` and `accountId` hooks. @default req */
   request?: unknown;
+}
+
+/** The JSON body of an app-function call: HubSpot's app-function context fields (SPEC R40). */
+function appFunctionInput(body: unknown): { parameters?: unknown; propertiesToSend?: unknown; event?: unknown } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return {};
+  const b = body as Record<string, unknown>;
+  return { parameters: b.parameters, propertiesToSend: b.propertiesToSend, event: b.event };
 }
 
 export interface HttpDispatcher {
@@ -58,6 +67,7 @@ function absoluteUrl(req: IncomingMessage, originalUrl: string, trustProxy: bool
 export function createHttpDispatcher(deps: {
   options: ResolvedOptions;
   table: () => RouteTable;
+  appFunctions: () => ReturnType<typeof createAppFunctionRoute> | null;
   registry: () => FunctionRegistry;
   pipeline: Pipeline;
   closed: () => boolean;
@@ -78,9 +88,41 @@ export function createHttpDispatcher(deps: {
     return { ...parseBody(kind, raw), raw };
   }
 
+  async function dispatchAppFunction(req: IncomingMessage, res: ServerResponse, info: FrameworkRequestInfo, definition: import('../definitions').FunctionDefinition): Promise<boolean> {
+    const requestId = randomUUID();
+    const method = (req.method ?? 'GET').toUpperCase();
+    const idHeader: Array<[string, string]> = [['x-request-id', requestId]];
+    const origin = firstHeader(req.headers.origin);
+    if (method === 'OPTIONS') {
+      const cors = buildCorsHeaders(options.cors, origin, { allow: 'POST, OPTIONS', requestHeaders: firstHeader(req.headers['access-control-request-headers']) });
+      writeResponse(res, { statusCode: 204, headers: [['Allow', 'POST, OPTIONS'], ...cors], body: Buffer.alloc(0) }, { head: true, extraHeaders: idHeader });
+      return true;
+    }
+    const cors = buildCorsHeaders(options.cors, origin);
+    const fn = deps.registry().functions.get(definition.id);
+    if (fn === undefined) return false;
+    let result;
+    if (method !== 'POST') {
+      result = pipeline.refuse({ requestId, code: 'HSF_METHOD_NOT_ALLOWED', message: `App functions are called with POST; got ${method}.`, method, endpoint: definition.name, functionId: definition.id, headers: [['Allow', 'POST, OPTIONS']] });
+    } else {
+      try {
+        const input = appFunctionInput((await readBodyOf(req, info)).body);
+        result = await pipeline.runAppFunction({ requestId, fn, input, request: info.request ?? req });
+      } catch (error) {
+        if (!isFunctionsError(error)) throw error;
+        result = pipeline.refuse({ requestId, code: error.code, message: error.message, method, endpoint: definition.name, functionId: definition.id, status: error.status });
+      }
+    }
+    writeResponse(res, result.response, { head: false, extraHeaders: [...idHeader, ...cors] });
+    return true;
+  }
+
   async function dispatch(req: IncomingMessage, res: ServerResponse, info: FrameworkRequestInfo): Promise<boolean> {
     const match = deps.table().matchPath(info.path);
-    if (match === undefined) return false;
+    if (match === undefined) {
+      const appFunction = deps.appFunctions()?.match(info.path);
+      return appFunction === undefined ? false : dispatchAppFunction(req, res, info, appFunction);
+    }
     const requestId = randomUUID();
     const method = (req.method ?? 'GET').toUpperCase();
     const origin = firstHeader(req.headers.origin);

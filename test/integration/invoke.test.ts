@@ -127,3 +127,40 @@ describe('createRequestListener on bare node:http', () => {
     assert.equal(res.body.code, 'HSF_CLOSED');
   });
 });
+
+describe('appFunctionsRoute (issue #5, SPEC R3, R40)', () => {
+  test('POST <projects prefix>/app-functions/<name> runs an app function by name; off by default', async () => {
+    const off = createTestApp(fixture('project'));
+    const on = createTestApp(fixture('project'), { appFunctionsRoute: true });
+    try {
+      await request(off).post('/hs/serverless/app-functions/crm-card').send({}).expect(404);
+      const res = await request(on)
+        .post('/hs/serverless/app-functions/crm-card')
+        .send({ parameters: { p: 2 }, propertiesToSend: { email: 'a@b.c' }, event: null })
+        .expect(200);
+      assert.deepEqual(res.body, { got: { parameters: { p: 2 }, propertiesToSend: { email: 'a@b.c' }, event: null, hasToken: false } });
+      const get = await request(on).get('/hs/serverless/app-functions/crm-card').expect(405);
+      assert.equal(get.headers.allow, 'POST, OPTIONS');
+      const bad = await request(on).post('/hs/serverless/app-functions/crm-card').set('content-type', 'application/json').send('{x').expect(400);
+      assert.equal(bad.body.code, 'HSF_INVALID_JSON');
+      await request(on).post('/hs/serverless/app-functions/nobody').send({}).expect(404);
+    } finally {
+      await off.close();
+      await on.close();
+    }
+  });
+
+  test('SPEC R40: undefined becomes null; the app-function timeout applies', async () => {
+    const app = createTestApp(fixture('app-timeouts'), { appFunctionTimeoutMs: 200 });
+    try {
+      const nothing = await app.invoke('returns-nothing');
+      assert.equal(nothing.statusCode, 200);
+      assert.equal(nothing.body, null);
+      const slow = await app.invoke('too-slow');
+      assert.equal(slow.statusCode, 504);
+      assert.equal(slow.record.status, 'UNHANDLED_ERROR');
+    } finally {
+      await app.close();
+    }
+  });
+});
