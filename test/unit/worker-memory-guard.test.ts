@@ -1,0 +1,32 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { measureMemory, startMemoryGuard } from '../../src/runner/memory-guard';
+
+test('SPEC R44: measureMemory counts Buffer memory outside the V8 heap', () => {
+  const before = measureMemory();
+  const big = Buffer.alloc(32 * 1024 * 1024, 1);
+  const after = measureMemory();
+  assert.ok(after - before >= 30 * 1024 * 1024, `grew by ${after - before} bytes`);
+  assert.equal(big.length, 32 * 1024 * 1024);
+});
+
+test('SPEC R44: the guard reports once when the cap is passed, and not below it', () => {
+  const reports: number[] = [];
+  const roomy = startMemoryGuard({ limitBytes: Number.MAX_SAFE_INTEGER, intervalMs: 10_000, idleIntervalMs: 10_000, onOverLimit: (used) => reports.push(used) });
+  assert.equal(roomy.check(), false);
+  const tight = startMemoryGuard({ limitBytes: 1024, intervalMs: 10_000, idleIntervalMs: 10_000, onOverLimit: (used) => reports.push(used) });
+  assert.equal(tight.check(), true);
+  assert.equal(tight.check(), true);
+  assert.equal(reports.length, 1);
+  assert.ok(reports[0] > 1024);
+});
+
+test('SPEC R44: while busy, the guard also checks on its own short timer', async () => {
+  const reports: number[] = [];
+  const guard = startMemoryGuard({ limitBytes: 1024, intervalMs: 10, idleIntervalMs: 60_000, onOverLimit: (used) => reports.push(used) });
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.equal(reports.length, 0, 'idle: the long interval has not fired');
+  guard.setBusy(true);
+  for (let i = 0; i < 50 && reports.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.equal(reports.length, 1);
+});
