@@ -1,0 +1,135 @@
+// `hubspot-functions serve [paths...]` (issue #6): the core on bare node:http (the fast path,
+// no framework), the route table at start, one HubSpot-format line per invocation (SPEC R62),
+// `--watch`, `--dashboard`, `--rate-limit`/`--redis` (issue #4), and a drain on Ctrl-C.
+import { createServer, type Server } from 'node:http';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createRequestListener, type RequestListener } from '../host/create-request-listener';
+import { formatRouteTable } from '../host/format-route-table';
+import { formatLogRecord } from '../logs/format-log-record';
+import type { AllOptions } from '../options';
+import type { FunctionsWarning, LogRecord, RouteInfo } from '../types';
+import { writeLine, type CliIo } from './cli-io';
+import { buildHostOptions, HOST_FLAGS } from './host-flags';
+import { paint, statusColour } from './paint';
+import { reportHostError } from './report-host-error';
+import { CliUsageError } from './usage-error';
+
+/** Parses `--port`: an integer from 0 (any free port) to 65535. */
+export function parsePort(value: string | undefined, env: NodeJS.ProcessEnv): number {
+  const raw = value ?? env.PORT ?? '3000';
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port > 65535) throw new CliUsageError(`--port must be an integer from 0 to 65535; got "${raw}".`);
+  return port;
+}
+
+/** One record as the terminal shows it: HubSpot's line with its status coloured, then its console lines. */
+export function formatRecordForTerminal(record: LogRecord, color: boolean): string {
+  const text = formatLogRecord(record);
+  if (!color) return text;
+  return text.replace(` - ${record.status} - `, ` - ${paint(true, statusColour(record.status), record.status)} - `);
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const address = server.address();
+      resolvePort(typeof address === 'object' && address !== null ? address.port : port);
+    });
+  });
+}
+
+/** Adds warnings that concern one function to its row, so they print beside it. */
+function attachWarnings(routes: RouteInfo[], warnings: FunctionsWarning[]): FunctionsWarning[] {
+  const loose: FunctionsWarning[] = [];
+  for (const w of warnings) {
+    const route = w.functionId === undefined ? undefined : routes.find((r) => r.id === w.functionId);
+    if (route === undefined) loose.push(w);
+    // Load failures already show as the row's error.
+    else if (w.code !== 'HSF_WARN_LOAD_FAILED' && !route.warnings.includes(w.message)) route.warnings.push(w.message);
+  }
+  return loose;
+}
+
+/** Runs `serve` until SIGINT or SIGTERM; resolves with the exit code. */
+export async function runServe(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      ...HOST_FLAGS,
+      port: { type: 'string', short: 'p' },
+      host: { type: 'string' },
+      watch: { type: 'boolean', short: 'w' },
+      json: { type: 'boolean' },
+      dashboard: { type: 'boolean' },
+    },
+  });
+  const port = parsePort(values.port, io.env);
+  const hostname = values.host ?? '127.0.0.1';
+  const json = values.json === true;
+  const c = io.color;
+  // With --json, stdout carries only records (one JSON object a line); the rest goes to stderr.
+  const info = json ? io.stderr : io.stdout;
+  const flags = buildHostOptions(values, io);
+  const early: FunctionsWarning[] = [];
+  let started = false;
+  const onWarning = (w: FunctionsWarning): void => {
+    if (!started) return void early.push(w);
+    if (w.code === 'HSF_WATCH_RELOADED') writeLine(info, paint(c, 'cyan', `[watch] ${w.message}`));
+    else if (w.code === 'HSF_WARN_RELOAD_FAILED') writeLine(io.stderr, paint(c, 'red', `[watch] ${w.message}`));
+    else writeLine(io.stderr, paint(c, 'yellow', `warning: ${w.message}`));
+  };
+  const options: AllOptions = {
+    ...flags.options,
+    watch: values.watch === true,
+    dashboard: values.dashboard ? {} : false,
+    onWarning,
+    onLog: (record) => {
+      if (json) writeLine(io.stdout, JSON.stringify(record));
+      else io.stdout.write(formatRecordForTerminal(record, c));
+    },
+  };
+
+  let listener: RequestListener;
+  try {
+    listener = createRequestListener(positionals.length > 0 ? positionals.map((p) => resolve(io.cwd, p)) : [io.cwd], options);
+  } catch (error) {
+    await flags.release();
+    return reportHostError(error, io);
+  }
+  const server = createServer((req, res) => void listener(req, res));
+  let actualPort: number;
+  try {
+    actualPort = await listen(server, port, hostname);
+  } catch (error) {
+    await listener.close();
+    await flags.release();
+    writeLine(io.stderr, paint(c, 'red', `error: cannot listen on ${hostname}:${port}: ${(error as Error).message}`));
+    return 1;
+  }
+  const shown = hostname === '0.0.0.0' || hostname === '::' ? '127.0.0.1' : hostname.includes(':') ? `[${hostname}]` : hostname;
+  const baseUrl = `http://${shown}:${actualPort}`;
+  const loaded = await listener.host.ready.catch(() => ({ loaded: 0, failed: 0 }));
+  const routes = listener.host.routes;
+  for (const w of attachWarnings(routes, early)) writeLine(io.stderr, paint(c, 'yellow', `warning: ${w.message}`));
+  writeLine(info, formatRouteTable(routes, baseUrl, io.cwd));
+  writeLine(info);
+  if (values.dashboard) writeLine(info, `dashboard: ${baseUrl}/__dashboard`);
+  if (values.watch) writeLine(info, 'watching for changes');
+  writeLine(info, `${paint(c, 'bold', `hubspot-functions serving ${loaded.loaded} function(s) on ${baseUrl}`)}${loaded.failed ? paint(c, 'red', ` (${loaded.failed} failed to load)`) : ''} - Ctrl-C to stop`);
+  started = true;
+
+  const signal = await io.stopSignal();
+  writeLine(info, `${signal}: finishing in-flight calls...`);
+  const closed = new Promise<void>((done) => server.close(() => done()));
+  server.closeIdleConnections();
+  await listener.close();
+  await flags.release();
+  server.closeAllConnections();
+  await closed;
+  writeLine(info, 'stopped');
+  return 0;
+}

@@ -1,0 +1,174 @@
+// The host's current functions, replaceable while serving (issue #6, `watch`): the definitions,
+// the route table and the registered functions, plus reload(), which re-reads the configuration
+// and prepares fresh instances of only what changed. A reload whose configuration is invalid
+// changes nothing: the previous version keeps serving (SPEC R7 errors are reported, not fatal).
+import { createRequire } from 'node:module';
+import { loadDefinitions } from '../config/load-definitions';
+import type { FunctionDefinition, Runner } from '../definitions';
+import { reserveDashboardPath } from '../dashboard/reserve-dashboard-path';
+import { createFunctionRegistry, type FunctionRegistry, type RegisteredFunction } from '../host/function-registry';
+import type { ResolvedOptions } from '../options';
+import { createRouteTable, type RouteTable } from '../routing/route-table';
+import type { FunctionsWarning, RouteInfo } from '../types';
+import { planReload } from './plan-reload';
+
+/** What one reload did. */
+export type ReloadResult =
+  | { ok: true; added: string[]; changed: string[]; removed: string[]; failed: string[] }
+  | { ok: false; error: Error };
+
+/** The replaceable state of a host. */
+export interface FunctionSet {
+  readonly definitions: readonly FunctionDefinition[];
+  readonly table: RouteTable;
+  /** Every current function, whichever registry prepared it. */
+  readonly registry: FunctionRegistry;
+  /** Re-reads the configuration; prepares fresh instances for what `changedFiles` and the config diff touch. */
+  reload(changedFiles?: readonly string[]): Promise<ReloadResult>;
+  /** Stops every registry's timers; waits for a reload in progress. */
+  close(): Promise<void>;
+}
+
+interface Generation {
+  registry: FunctionRegistry;
+  /** Ids this generation still serves; when none are left its timers stop. */
+  live: Set<string>;
+}
+
+/** Creates the function set of a host from its mount-time definitions and starts loading their modules (behind `registry.ready`). */
+export function createFunctionSet(deps: {
+  source: string | string[];
+  options: ResolvedOptions;
+  runner: Runner;
+  warn: (warning: FunctionsWarning) => void;
+  /** The mount-time configuration, already checked and its warnings already reported. */
+  definitions: readonly FunctionDefinition[];
+  warnings: readonly FunctionsWarning[];
+}): FunctionSet {
+  const { options, warn } = deps;
+  const load = () => {
+    const result = loadDefinitions(deps.source, { prefix: options.prefix, duplicateRoutes: options.duplicateRoutes });
+    reserveDashboardPath(result.definitions, options.dashboard?.path ?? null);
+    return result;
+  };
+  // A reload reports only warnings it has not reported before.
+  let seenWarnings = new Set(deps.warnings.map((w) => w.message));
+
+  // Which generation owns each function id. A registry only reaches the runner for ids it still
+  // owns, so an older registry's secret refresh never overwrites a newer instance.
+  const owner = new Map<string, number>();
+  let generations = 0;
+  const gatedRunner = (generation: number): Runner => ({
+    prepare: (spec) => owner.get(spec.definition.id) === generation ? deps.runner.prepare(spec) : Promise.resolve({ ok: true }),
+    run: (request) => deps.runner.run(request),
+    close: async () => undefined,
+  });
+
+  let definitions: readonly FunctionDefinition[] = deps.definitions;
+  let table = createRouteTable(definitions);
+  const functions = new Map<string, RegisteredFunction>();
+  const live: Generation[] = [];
+
+  function startGeneration(defs: readonly FunctionDefinition[]): Generation {
+    const generation = ++generations;
+    for (const d of defs) owner.set(d.id, generation);
+    const entry = { registry: createFunctionRegistry(defs, options, gatedRunner(generation), warn), live: new Set(defs.map((d) => d.id)) };
+    live.push(entry);
+    return entry;
+  }
+  function dropEmptyGenerations(): void {
+    for (let i = live.length - 1; i >= 0; i--) {
+      if (live[i]!.live.size === 0) {
+        live[i]!.registry.close();
+        live.splice(i, 1);
+      }
+    }
+  }
+
+  const first = startGeneration(definitions);
+  for (const [id, fn] of first.registry.functions) functions.set(id, fn);
+
+  const registry: FunctionRegistry = {
+    functions,
+    ready: first.registry.ready,
+    routes(): RouteInfo[] {
+      const byId = new Map<string, RouteInfo>();
+      for (const entry of live) {
+        for (const route of entry.registry.routes()) {
+          if (functions.get(route.id) === entry.registry.functions.get(route.id)) byId.set(route.id, route);
+        }
+      }
+      return definitions.map((d) => byId.get(d.id)).filter((r): r is RouteInfo => r !== undefined);
+    },
+    close(): void {
+      for (const entry of live) entry.registry.close();
+    },
+  };
+
+  async function reloadNow(changedFiles: readonly string[]): Promise<ReloadResult> {
+    let next;
+    try {
+      next = load();
+    } catch (error) {
+      return { ok: false, error: error as Error };
+    }
+    for (const w of next.warnings) if (!seenWarnings.has(w.message)) warn(w);
+    seenWarnings = new Set(next.warnings.map((w) => w.message));
+    const plan = planReload(definitions, next.definitions, changedFiles);
+    const fresh = [...plan.added, ...plan.changed];
+    forgetCachedModules(changedFiles);
+    let prepared: Generation | undefined;
+    if (fresh.length > 0) {
+      prepared = startGeneration(fresh);
+      // Old instances keep serving until the new ones are loaded (in-flight calls finish on them).
+      await prepared.registry.ready.catch(() => undefined);
+    }
+    // The swap itself is synchronous: a request sees either the old set or the new one.
+    if (prepared) for (const [id, fn] of prepared.registry.functions) functions.set(id, fn);
+    for (const d of plan.removed) {
+      functions.delete(d.id);
+      owner.delete(d.id);
+    }
+    for (const d of [...plan.removed, ...fresh]) {
+      for (const entry of live) if (entry !== prepared) entry.live.delete(d.id);
+    }
+    dropEmptyGenerations();
+    definitions = next.definitions;
+    table = createRouteTable(definitions);
+    const failed = fresh.filter((d) => functions.get(d.id)?.status === 'failed').map((d) => d.id);
+    return { ok: true, added: plan.added.map((d) => d.id), changed: plan.changed.map((d) => d.id), removed: plan.removed.map((d) => d.id), failed };
+  }
+
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    get definitions() {
+      return definitions;
+    },
+    get table() {
+      return table;
+    },
+    registry,
+    reload(changedFiles = []) {
+      // One reload at a time, in order: a save during a reload is applied after it.
+      const run = queue.then(() => reloadNow(changedFiles));
+      queue = run.catch(() => undefined);
+      return run;
+    },
+    async close() {
+      registry.close();
+      await queue;
+    },
+  };
+}
+
+const localRequire = createRequire(__filename);
+
+/**
+ * Drops changed files from the shared CommonJS require cache, so that the next instance of a
+ * function sees an edited helper module. (The function file itself is compiled fresh for each
+ * instance; ES modules cannot be unloaded: a new instance imports a new URL and the old module
+ * stays in memory until the process ends.)
+ */
+function forgetCachedModules(files: readonly string[]): void {
+  for (const file of files) delete localRequire.cache[file];
+}
