@@ -3,7 +3,7 @@
 // `require` share one module instance (no dual-package hazard for HubSpotFunctionsError).
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { rmSync, writeFileSync } from 'node:fs';
+import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,6 +16,9 @@ execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', joi
   cwd: root,
   stdio: 'inherit',
 });
+
+// The dashboard's page, stylesheet and script are read at runtime (issue #6): no build step.
+cpSync(join(root, 'src/dashboard/assets'), join(root, 'dist/src/dashboard/assets'), { recursive: true });
 
 for (const [entry, target] of Object.entries(pkg.exports)) {
   if (typeof target === 'string') continue;

@@ -29,6 +29,8 @@ export const ERROR_CODES = {
   HSF_RESPONSE_INVALID: { status: 500, meaning: 'The response cannot be sent: a cycle, a BigInt, a bad status or header value (SPEC R52)', fix: 'Return plain JSON data, a status between 100 and 599 and string header values' },
   HSF_RESPONSE_TOO_LARGE: { status: 500, meaning: 'The response body is over 6 MB (SPEC R52)', fix: 'Return less than 6 MB (paginate)' },
   HSF_RAW_BODY_UNAVAILABLE: { status: 500, meaning: '`rawBody: true`, but a host body parser consumed the stream without keeping its bytes', fix: 'Mount before the body parser, or keep the bytes: `express.json({ verify: (req, res, buf) => { req.rawBody = buf } })`' },
+  HSF_DASHBOARD_FORBIDDEN: { status: 403, meaning: 'The dashboard\'s `authorize(request)` refused the request (or threw)', fix: 'Sign in as your `authorize` hook expects, or change the hook' },
+  HSF_DASHBOARD_ASSETS_MISSING: { status: 500, meaning: 'The dashboard\'s page files are missing from the installed package', fix: 'Reinstall hubspot-functions; from a clone, run `npm run build`' },
   HSF_TIMEOUT: { status: 504, meaning: 'The function did not answer within `timeoutMs` (10 s, SPEC R45)', fix: 'Make it faster, call `sendResponse`/return a value, or raise `timeoutMs`' },
 } as const satisfies Record<string, { status: number; meaning: string; fix: string }>;
 

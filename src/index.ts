@@ -4,7 +4,7 @@ export { createRequestListener, type RequestListener } from './host/create-reque
 export type { FrameworkRequestInfo } from './host/dispatch-http';
 export type { InvokeInput, InvokeResult } from './host/invoke';
 export { HubSpotFunctionsError, ERROR_CODES, type ErrorCode } from './errors';
-export { normalizeOptions, type AllOptions, type ResolvedOptions, type RateLimitOptions, type WorkerOptions } from './options';
+export { normalizeOptions, type AllOptions, type DashboardOptions, type ResolvedOptions, type RateLimitOptions, type WorkerOptions } from './options';
 export type {
   AppFunctionContext,
   Contact,
@@ -26,3 +26,4 @@ export type {
 } from './types';
 export { hubspotContactLookup, type HubSpotContactLookupOptions } from './contacts/hubspot-contact-lookup';
 export { verifyHubSpotSignature, SIGNATURE_MAX_AGE_MS, type SignatureInput } from './webhooks/verify-signature';
+export type { ReloadResult } from './watch/function-set';

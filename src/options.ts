@@ -33,11 +33,32 @@ export interface WorkerOptions {
   closeTimeoutMs?: number;
 }
 
+/** The logs dashboard (issue #6): route table and live invocations over Server-Sent Events. */
+export interface DashboardOptions {
+  /** Where it is served, reserved in the route table. @default '/__dashboard' */
+  path?: string;
+  /**
+   * Decides who may see it (it shows captured console output); receives the framework's request.
+   * @default everyone, except under NODE_ENV=production where it is required
+   */
+  authorize?(request: unknown): boolean | Promise<boolean>;
+}
+
 export interface AllOptions extends Options, WorkerOptions {
   /** The execution budget; `false` turns it off. @default HubSpot's 600 s per minute, in memory */
   rateLimit?: false | RateLimitOptions;
   /** Serve private app functions at `POST <projects prefix>/app-functions/<name>`. @default false */
   appFunctionsRoute?: boolean;
+  /** Reload what changed when a function file or its config changes (issue #6). @default false */
+  watch?: boolean;
+  /** The logs dashboard; `false` turns it off. @default false (it shows console output) */
+  dashboard?: false | DashboardOptions;
+}
+
+/** The dashboard with its defaults filled. */
+export interface ResolvedDashboard {
+  path: string;
+  authorize: ((request: unknown) => boolean | Promise<boolean>) | null;
 }
 
 export interface ResolvedRateLimit {
@@ -75,6 +96,8 @@ export interface ResolvedOptions {
   readonly workerIdleMs: number;
   readonly secretsRefreshMs: number;
   readonly closeTimeoutMs: number;
+  readonly watch: boolean;
+  readonly dashboard: Readonly<ResolvedDashboard> | null;
   /** Whether `onLog` was left to its default (the stderr sink is then supplied by the host). */
   readonly defaultLogSink: boolean;
 }
@@ -87,8 +110,10 @@ const KNOWN = new Set<string>([
   'maxBodyBytes', 'memoryLimitMb', 'onLog', 'onWarning', 'cors', 'duplicateRoutes', 'strict',
   'contextSecrets', 'rawBody', 'envAllowList', 'trustProxy', 'rateLimit', 'appFunctionsRoute',
   'concurrencyPerWorker', 'maxWorkersPerFunction', 'maxQueuePerFunction', 'workerIdleMs',
-  'secretsRefreshMs', 'closeTimeoutMs',
+  'secretsRefreshMs', 'closeTimeoutMs', 'watch', 'dashboard',
 ]);
+
+export const DEFAULT_DASHBOARD_PATH = '/__dashboard';
 
 function fail(name: string, value: unknown, expected: string): never {
   let shown: string;
@@ -161,6 +186,20 @@ function normalizeRateLimit(value: unknown): Readonly<ResolvedRateLimit> | null 
   });
 }
 
+function normalizeDashboard(value: unknown): Readonly<ResolvedDashboard> | null {
+  if (value === undefined || value === false) return null;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('dashboard', value, 'false or { path?, authorize? }');
+  const v = value as DashboardOptions;
+  const path = v.path === undefined ? DEFAULT_DASHBOARD_PATH : normalizePrefix('dashboard.path', v.path);
+  if (path === '') fail('dashboard.path', v.path, 'a URL path other than "/"');
+  if (v.authorize !== undefined && typeof v.authorize !== 'function') fail('dashboard.authorize', v.authorize, 'a function (request) => boolean | Promise<boolean>');
+  // The dashboard shows captured console output: in production it must be guarded (issue #6).
+  if (v.authorize === undefined && process.env.NODE_ENV === 'production') {
+    fail('dashboard.authorize', v.authorize, 'a function under NODE_ENV=production (the dashboard shows console output)');
+  }
+  return Object.freeze({ path, authorize: v.authorize ?? null });
+}
+
 /**
  * Validates options and fills every default.
  * @throws TypeError naming the option and the value
@@ -200,7 +239,8 @@ export function normalizeOptions(input: AllOptions = {}): ResolvedOptions {
   if (input.contact !== undefined && input.contact !== null && typeof input.contact !== 'function') {
     fail('contact', input.contact, 'a function ({ utk, cookies, headers, request }) => contact | null');
   }
-  const isolation = input.isolation ?? 'inline';
+  // SPEC R44: worker threads by default (issue #3); inline for speed and in-process HTTP mocks.
+  const isolation = input.isolation ?? 'worker';
   if (isolation !== 'inline' && isolation !== 'worker') fail('isolation', isolation, '"worker" or "inline"');
   if (input.onLog !== undefined && input.onLog !== false && typeof input.onLog !== 'function') {
     fail('onLog', input.onLog, 'a function (record) => void, or false');
@@ -245,6 +285,8 @@ export function normalizeOptions(input: AllOptions = {}): ResolvedOptions {
     workerIdleMs: positiveInt('workerIdleMs', input.workerIdleMs, 300_000),
     secretsRefreshMs: positiveInt('secretsRefreshMs', input.secretsRefreshMs, 60_000, 0),
     closeTimeoutMs: positiveInt('closeTimeoutMs', input.closeTimeoutMs, 5_000, 0),
+    watch: bool('watch', input.watch, false),
+    dashboard: normalizeDashboard(input.dashboard),
     defaultLogSink: input.onLog === undefined,
   });
 }

@@ -145,7 +145,7 @@ export interface Options {
   secrets?: SecretsProvider;
   /** Who the visitor is (SPEC R27). @default none: `contact` is `null` */
   contact?: ContactHook | null;
-  /** Where functions run. @default 'inline' (until worker isolation lands) */
+  /** Where functions run. @default 'worker' (SPEC R44: one worker thread per function instance); `createTestApp` defaults to 'inline' */
   isolation?: 'worker' | 'inline';
   /** Per-invocation timeout of endpoint functions. @default 10000 (HubSpot's 10 s, SPEC R45) */
   timeoutMs?: number;

@@ -12,8 +12,14 @@ const app = express();
 const functions = hubspotFunctions([
   path.join(examples, 'design-manager'),
   path.join(examples, 'project'),
-]);
+  path.join(examples, 'event-registration'),
+], {
+  // The logs dashboard at /__dashboard, for loopback clients only: it shows console output.
+  dashboard: { authorize: (req) => ['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(req.socket.remoteAddress) },
+});
 app.use(functions);
+// The event-registration page (examples/event-registration): a form that POSTs to a function.
+app.use('/event-registration', express.static(path.join(examples, 'event-registration', 'public')));
 app.get('/', (req, res) => {
   res.type('text').send(functions.host.routes.filter((r) => r.path).map((r) => `${r.methods.join(',')} ${r.path}`).join('\n'));
 });
@@ -23,6 +29,8 @@ const server = app.listen(port, host, async () => {
   const { port: actual } = server.address();
   console.log(`hubspot-functions examples on http://${host}:${actual}\n`);
   console.log(formatRouteTable(functions.host.routes, `http://${host}:${actual}`));
+  console.log(`\nevent registration page: http://${host}:${actual}/event-registration/`);
+  console.log(`logs dashboard: http://${host}:${actual}/__dashboard`);
 });
 
 function shutdown() {

@@ -2,19 +2,22 @@
 // pipeline for HTTP and `invoke`, and close(). Adapters only translate to and from it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { loadDefinitions } from '../config/load-definitions';
-import type { Runner } from '../definitions';
+import type { Runner, RunnerEvent } from '../definitions';
 import { createLimiter } from '../limits/create-limiter';
 import { createStderrSink } from '../logs/format-log-record';
 import { normalizeOptions, type AllOptions } from '../options';
-import { createRouteTable } from '../routing/route-table';
 import { createInlineRunner } from '../runner/inline-runner';
+import { createWorkerRunner } from '../runner/worker-runner';
 import type { LogRecord, RouteInfo } from '../types';
 import { createAppFunctionRoute } from './app-function-route';
 import { createHttpDispatcher, type FrameworkRequestInfo } from './dispatch-http';
-import { createFunctionRegistry } from './function-registry';
 import { createInvoker, type InvokeInput, type InvokeResult } from './invoke';
 import { createPipeline } from './pipeline';
 import { warnIfHostNotUtc } from './warn-timezone';
+import { createDashboard } from '../dashboard/create-dashboard';
+import { reserveDashboardPath } from '../dashboard/reserve-dashboard-path';
+import { createFunctionSet, type ReloadResult } from '../watch/function-set';
+import { startWatching } from '../watch/start-watching';
 
 /** A mounted set of functions, independent of any framework. */
 export interface FunctionsHost {
@@ -32,6 +35,12 @@ export interface FunctionsHost {
   invoke(target: string, input?: InvokeInput): Promise<InvokeResult>;
   /** Calls `listener` with every log record; returns the function that stops it. */
   onRecord(listener: (record: LogRecord) => void): () => void;
+  /**
+   * Re-reads the configuration and gives fresh instances to the functions that changed (or that
+   * `changedFiles` touch); the others keep theirs. An invalid configuration changes nothing and
+   * is returned as `{ ok: false, error }`: the previous version keeps serving (issue #6).
+   */
+  reload(changedFiles?: readonly string[]): Promise<ReloadResult>;
   /** Drains in-flight calls, then stops runners, timers and watchers. */
   close(): Promise<void>;
 }
@@ -63,6 +72,7 @@ export function createFunctionsHost(source: string | string[], options: AllOptio
       // A throwing warning handler must not break mounting.
     }
   };
+  reserveDashboardPath(definitions, resolved.dashboard?.path ?? null);
   for (const w of warnings) warn(w);
   warnIfHostNotUtc(resolved.isolation, warn);
 
@@ -86,50 +96,83 @@ export function createFunctionsHost(source: string | string[], options: AllOptio
     }
   };
 
-  const runner: Runner = createInlineRunner({
-    closeTimeoutMs: resolved.closeTimeoutMs,
-    onEvent: (event) =>
-      warn({
-        code: event.level === 'WARN' ? 'HSF_WARN_LATE_EVENT' : 'HSF_WARN_LATE_ERROR',
-        message: `request ${event.requestId} (${event.functionId}): ${event.message}`,
-        functionId: event.functionId,
-      }),
-  });
+  const onEvent = (event: RunnerEvent): void =>
+    warn({
+      code: event.level === 'WARN' ? 'HSF_WARN_LATE_EVENT' : 'HSF_WARN_LATE_ERROR',
+      message: `request ${event.requestId} (${event.functionId}): ${event.message}`,
+      functionId: event.functionId,
+    });
+  // SPEC R44: the two runners implement one interface; the rest of the core cannot tell them apart.
+  const runner: Runner =
+    resolved.isolation === 'worker'
+      ? createWorkerRunner({
+          memoryLimitMb: resolved.memoryLimitMb,
+          concurrencyPerWorker: resolved.concurrencyPerWorker,
+          maxWorkersPerFunction: resolved.maxWorkersPerFunction,
+          maxQueuePerFunction: resolved.maxQueuePerFunction,
+          workerIdleMs: resolved.workerIdleMs,
+          closeTimeoutMs: resolved.closeTimeoutMs,
+          onEvent,
+        })
+      : createInlineRunner({ closeTimeoutMs: resolved.closeTimeoutMs, onEvent });
   const limiter = createLimiter(resolved.rateLimit, { onWarning: warn });
-  const registry = createFunctionRegistry(definitions, resolved, runner, warn);
-  const table = createRouteTable(definitions);
-  const appFunctionRoute = resolved.appFunctionsRoute ? createAppFunctionRoute(resolved.prefix.projects, definitions) : null;
+  // The definitions, route table and registry are replaceable: watch mode reloads them (issue #6).
+  const set = createFunctionSet({ source, options: resolved, runner, warn, definitions, warnings });
+  let appFunctionRoute = resolved.appFunctionsRoute ? createAppFunctionRoute(resolved.prefix.projects, definitions) : null;
   let closed = false;
   const pipeline = createPipeline({ options: resolved, runner, limiter, emit, production });
   const http = createHttpDispatcher({
     options: resolved,
-    table: () => table,
+    table: () => set.table,
     appFunctions: () => appFunctionRoute,
-    registry: () => registry,
+    registry: () => set.registry,
     pipeline,
     closed: () => closed,
   });
-  const invoker = createInvoker({ definitions, table, registry, pipeline, closed: () => closed });
+  const dashboard = resolved.dashboard === null ? null : createDashboard({
+    options: resolved.dashboard,
+    routes: () => set.registry.routes(),
+    subscribe: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  });
+  const dispatch = async (req: IncomingMessage, res: ServerResponse, info: FrameworkRequestInfo): Promise<boolean> => {
+    if (dashboard?.owns(info.path)) {
+      await dashboard.handle(req, res, info);
+      return true;
+    }
+    return http.dispatch(req, res, info);
+  };
+  const reload = async (changedFiles: readonly string[] = []): Promise<ReloadResult> => {
+    const result = await set.reload(changedFiles);
+    if (result.ok) {
+      appFunctionRoute = resolved.appFunctionsRoute ? createAppFunctionRoute(resolved.prefix.projects, set.definitions) : null;
+      dashboard?.notifyRoutes();
+    }
+    return result;
+  };
+  const watcher = resolved.watch ? startWatching(source, reload, warn) : null;
   let closing: Promise<void> | undefined;
 
   return {
     get routes() {
-      return registry.routes();
+      return set.registry.routes();
     },
-    ready: registry.ready,
+    ready: set.registry.ready,
     match(method, path) {
-      const def = table.match(method.toUpperCase(), path);
-      return def ? registry.routes().find((r) => r.id === def.id) : undefined;
+      const def = set.table.match(method.toUpperCase(), path);
+      return def ? set.registry.routes().find((r) => r.id === def.id) : undefined;
     },
     handle(req, res) {
-      return http.dispatch(req, res, { path: pathOf(req.url) });
+      return dispatch(req, res, { path: pathOf(req.url) });
     },
-    dispatch(req, res, info) {
-      return http.dispatch(req, res, info);
-    },
+    dispatch,
     invoke(target, input) {
-      return invoker.invoke(target, input);
+      const { definitions: current, table, registry } = set;
+      return createInvoker({ definitions: current, table, registry, pipeline, closed: () => closed }).invoke(target, input);
     },
+    reload,
     onRecord(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -137,8 +180,10 @@ export function createFunctionsHost(source: string | string[], options: AllOptio
     close() {
       closing ??= (async () => {
         closed = true;
-        registry.close();
-        await registry.ready.catch(() => undefined);
+        watcher?.close();
+        dashboard?.close();
+        await set.close();
+        await set.registry.ready.catch(() => undefined);
         await runner.close();
         await limiter.close();
       })();

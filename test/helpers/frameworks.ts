@@ -83,7 +83,8 @@ export function quiet(extra: AllOptions = {}): { options: AllOptions; records: L
   const records: LogRecord[] = [];
   const warnings: FunctionsWarning[] = [];
   return {
-    options: { onLog: (r) => records.push(r), onWarning: (w) => warnings.push(w), ...extra },
+    // Inline unless a test asks for workers: these suites test translation, not isolation.
+    options: { isolation: 'inline', onLog: (r) => records.push(r), onWarning: (w) => warnings.push(w), ...extra },
     records,
     warnings,
   };

@@ -11,15 +11,22 @@ import type { FunctionsWarning, LogRecord } from '../../src/index';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-for (const framework of frameworks) {
-  describe(`${framework.name}: basic.functions`, () => {
+// The context and response rules hold under both runners (issue #3): inline through every
+// framework, worker threads through both adapters' newest majors and bare node:http.
+const runs = [
+  ...frameworks.map((framework) => ({ framework, isolation: 'inline' as const })),
+  ...frameworks.filter((f) => ['express5', 'koa3', 'node:http'].includes(f.name)).map((framework) => ({ framework, isolation: 'worker' as const })),
+];
+
+for (const { framework, isolation } of runs) {
+  describe(`${framework.name} (${isolation}): basic.functions`, () => {
     let mounted: MountedApp;
     let server: Server;
     let records: LogRecord[];
     let warnings: FunctionsWarning[];
 
     before(async () => {
-      const q = quiet({ accountId: 123456, timeoutMs: 1000 });
+      const q = quiet({ accountId: 123456, timeoutMs: 1000, isolation });
       records = q.records;
       warnings = q.warnings;
       mounted = framework.mount(fixture('basic.functions'), q.options);
