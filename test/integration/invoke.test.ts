@@ -164,3 +164,36 @@ describe('appFunctionsRoute (issue #5, SPEC R3, R40)', () => {
     }
   });
 });
+
+describe('context.url and context.rawBody (issue #5)', () => {
+  test('with trustProxy, context.url is rebuilt from X-Forwarded-Proto and -Host; rawBody is the exact bytes', async () => {
+    const listener = createRequestListener(fixture('basic.functions'), quiet({ rawBody: true, trustProxy: true }).options);
+    try {
+      const body = '{"b": 2,  "a":1}';
+      const res = await request(createServer(listener))
+        .post('/_hcms/api/context?x=1&y=%20')
+        .set('content-type', 'application/json')
+        .set('X-Forwarded-Proto', 'https')
+        .set('X-Forwarded-Host', 'functions.example.com')
+        .set('X-Forwarded-For', '198.51.100.4, 10.0.0.1')
+        .send(body)
+        .expect(200);
+      assert.equal(res.body.url, 'https://functions.example.com/_hcms/api/context?x=1&y=%20');
+      assert.equal(Buffer.from(res.body.rawBody, 'base64').toString(), body);
+      assert.equal(res.body.headers['true-client-ip'], '198.51.100.4');
+    } finally {
+      await listener.close();
+    }
+  });
+
+  test('without trustProxy, the forwarded headers do not change context.url', async () => {
+    const listener = createRequestListener(fixture('basic.functions'), quiet({ rawBody: true }).options);
+    try {
+      const res = await request(createServer(listener)).get('/_hcms/api/context').set('X-Forwarded-Host', 'evil.example').expect(200);
+      assert.match(res.body.url, /^http:\/\/127\.0\.0\.1:\d+\/_hcms\/api\/context$/);
+      assert.notEqual(res.body.headers['true-client-ip'], undefined);
+    } finally {
+      await listener.close();
+    }
+  });
+});
