@@ -14,6 +14,7 @@ import { mapResponse } from '../response/map-response';
 import type { ServerlessFunction } from '../types';
 import { callMain } from './call-main';
 import type { CallOutcome } from './call-main';
+import { sampleHeapUsedMb } from './sample-heap';
 import { serializeError } from './serialize-error';
 
 /** A function's loaded instance: what executeFunction needs to run it. */
@@ -95,7 +96,7 @@ export async function executeFunction(
     outcome: toOutcome(called, request, fn.redactions),
     log: log.text(),
     executionTime,
-    memoryUsedMb: Math.round(process.memoryUsage().heapUsed / (1024 * 1024)),
+    memoryUsedMb: sampleHeapUsedMb(),
   };
 }
 

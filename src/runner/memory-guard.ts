@@ -3,11 +3,12 @@
 // ArrayBuffers: Node's `external` already includes `arrayBuffers`), after every invocation and
 // on a short timer. It is a heap + external limit, not RSS: threads share one process's RSS.
 
+import { measureHeapBytes } from '../invoke/sample-heap';
+
 /** Heap in use plus external memory of this thread's isolate, in bytes. */
 export function measureMemory(): number {
-  const usage = process.memoryUsage();
-  // `external` includes `arrayBuffers` (Node docs); max() guards against a runtime that does not.
-  return usage.heapUsed + Math.max(usage.external, usage.arrayBuffers);
+  // V8's heap + external memory (Buffers and ArrayBuffers included), without process.memoryUsage()'s RSS syscall.
+  return measureHeapBytes();
 }
 
 /** What startMemoryGuard needs. */
