@@ -19,6 +19,8 @@ export interface RegisteredFunction {
   redactions: Array<[string, string]>;
   /** Settles when the current preparation finished; never rejects. */
   prepared: Promise<void>;
+  /** Starts this function's loading now if it is still waiting in the load queue (a request wants it). */
+  prioritize(): void;
   /** The secret values the current instance was built with, to detect rotation. */
   secretValues: Record<string, string | undefined>;
 }
@@ -87,6 +89,7 @@ export function createFunctionRegistry(
       contextSecrets: {},
       redactions: [],
       prepared: Promise.resolve(),
+      prioritize: () => undefined,
       secretValues: {},
     });
   }
@@ -97,17 +100,28 @@ export function createFunctionRegistry(
   for (const fn of queue) {
     fn.prepared = new Promise<void>((resolve) => gates.set(fn.definition.id, resolve));
   }
-  async function worker(): Promise<void> {
-    for (let fn = queue.shift(); fn; fn = queue.shift()) {
-      try {
-        await prepare(fn, await resolveSecrets(fn.definition));
-      } catch (error) {
-        fn.status = 'failed';
-        fn.error = error instanceof Error ? error.message : String(error);
-      } finally {
-        gates.get(fn.definition.id)?.();
-      }
+  async function load(fn: RegisteredFunction): Promise<void> {
+    try {
+      await prepare(fn, await resolveSecrets(fn.definition));
+    } catch (error) {
+      fn.status = 'failed';
+      fn.error = error instanceof Error ? error.message : String(error);
+    } finally {
+      gates.get(fn.definition.id)?.();
     }
+  }
+  async function worker(): Promise<void> {
+    for (let fn = queue.shift(); fn; fn = queue.shift()) await load(fn);
+  }
+  for (const fn of queue) {
+    // The first request to a function still queued must not wait behind a hundred others
+    // loading (issue #7: a folder of 100 endpoints, time to the first 200).
+    fn.prioritize = () => {
+      const i = queue.indexOf(fn);
+      if (i === -1) return;
+      queue.splice(i, 1);
+      void load(fn);
+    };
   }
 
   const ready = (async () => {

@@ -125,6 +125,7 @@ export function createPipeline(deps: {
     extraHeaders: Array<[string, string]>,
   ): Promise<PipelineResult> {
     const def = fn.definition;
+    fn.prioritize();
     await fn.prepared;
     const admission = await limiter.admit(accountId, timeoutMs);
     if (!admission.admitted) {
