@@ -65,6 +65,7 @@ export async function runServe(args: string[], io: CliIo): Promise<number> {
       watch: { type: 'boolean', short: 'w' },
       json: { type: 'boolean' },
       dashboard: { type: 'boolean' },
+      quiet: { type: 'boolean', short: 'q' },
     },
   });
   const port = parsePort(values.port, io.env);
@@ -87,7 +88,8 @@ export async function runServe(args: string[], io: CliIo): Promise<number> {
     watch: values.watch === true,
     dashboard: values.dashboard ? {} : false,
     onWarning,
-    onLog: (record) => {
+    // --quiet: no per-invocation output (records still reach the dashboard); SPEC R62 `onLog: false`.
+    onLog: values.quiet === true ? false : (record) => {
       if (json) writeLine(io.stdout, JSON.stringify(record));
       else io.stdout.write(formatRecordForTerminal(record, c));
     },

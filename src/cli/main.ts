@@ -19,6 +19,7 @@ Commands:
       --watch, -w             Reload a function when its file or serverless.json changes
       --dashboard             Serve the logs dashboard at /__dashboard
       --json                  Print log records as JSON lines on stdout
+      --quiet, -q             Print no line per invocation (onLog: false)
   validate [paths...]         Check configuration and function files without serving (--json)
   doctor [paths...]           Migration advice for folders that ran on HubSpot (--json)
   install [paths...]          npm install in every functions folder with a package.json

@@ -88,6 +88,20 @@ describe('serve', () => {
     }
   });
 
+  test('SPEC R62: --quiet prints no line per invocation', async () => {
+    const server = await startServe([basic, '--quiet']);
+    try {
+      const res = await fetch(`${server.url}/_hcms/api/hello`);
+      assert.equal(res.status, 200);
+      const id = res.headers.get('x-request-id')!;
+      await new Promise((r) => setTimeout(r, 200));
+      assert.doesNotMatch(server.stdout(), new RegExp(id));
+      assert.doesNotMatch(server.stdout(), / - SUCCESS - GET \/hello/);
+    } finally {
+      assert.equal(await server.stop(), 0);
+    }
+  });
+
   test('SPEC R45: SIGTERM lets an in-flight call finish, then exits 0', async () => {
     const server = await startServe([basic]);
     const slow = fetch(`${server.url}/_hcms/api/slow?ms=600`);
