@@ -102,6 +102,8 @@ export interface Runner {
   prepare(spec: InstanceSpec): Promise<LoadResult>;
   /** Runs one invocation. Never rejects: every failure is an outcome. */
   run(request: RunRequest): Promise<RunResult>;
+  /** Drops one function (removed by a reload): its in-flight calls finish, then its instances end. */
+  release(functionId: string): Promise<void>;
   /** Stops everything: in-flight calls finish (bounded by closeTimeoutMs), then instances end. */
   close(): Promise<void>;
 }

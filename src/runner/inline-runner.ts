@@ -95,7 +95,12 @@ export function createInlineRunner(options: { closeTimeoutMs: number; onEvent(ev
     releases = null;
   }
 
-  return { prepare, run, close };
+  async function release(functionId: string): Promise<void> {
+    // Calls under way hold their own instance; new calls can no longer reach this one.
+    instances.delete(functionId);
+  }
+
+  return { prepare, run, release, close };
 }
 
 /** A result for an invocation that did not run. */

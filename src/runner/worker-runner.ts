@@ -90,7 +90,17 @@ export function createWorkerRunner(options: WorkerRunnerOptions): Runner {
     current.clear();
   }
 
-  return { prepare, run, close };
+  async function release(functionId: string): Promise<void> {
+    const entry = current.get(functionId);
+    if (entry === undefined) return;
+    current.delete(functionId);
+    // A removed function's calls already under way finish; then its workers end.
+    await entry.pool.whenIdle();
+    await entry.pool.terminate('HSF_CLOSED', 'was removed from the configuration');
+    pools.delete(entry.pool);
+  }
+
+  return { prepare, run, release, close };
 }
 
 function closedError(): ReturnType<typeof failure> {

@@ -61,6 +61,7 @@ export function createFunctionSet(deps: {
   const gatedRunner = (generation: number): Runner => ({
     prepare: (spec) => owner.get(spec.definition.id) === generation ? deps.runner.prepare(spec) : Promise.resolve({ ok: true }),
     run: (request) => deps.runner.run(request),
+    release: async () => undefined,
     close: async () => undefined,
   });
 
@@ -128,6 +129,8 @@ export function createFunctionSet(deps: {
     for (const d of plan.removed) {
       functions.delete(d.id);
       owner.delete(d.id);
+      // Its instance or workers end once their calls finish (they would otherwise idle on).
+      void deps.runner.release(d.id);
     }
     for (const d of [...plan.removed, ...fresh]) {
       for (const entry of live) if (entry !== prepared) entry.live.delete(d.id);
