@@ -39,10 +39,25 @@ for (const t of cases) {
   test(t.name, () => assert.equal(formatLogRecord(t.record), t.want));
 }
 
-test('SPEC R62: the stderr sink writes the formatted record to its stream', () => {
+test('SPEC R62: the stderr sink writes the records of one event-loop turn to its stream in one write', async () => {
   const stream = new PassThrough();
   const chunks: string[] = [];
   stream.on('data', (chunk: Buffer) => chunks.push(chunk.toString()));
-  createStderrSink(stream)(base);
-  assert.equal(chunks.join(''), formatLogRecord(base));
+  const sink = createStderrSink(stream);
+  sink(base);
+  sink({ ...base, id: 'second' });
+  assert.equal(chunks.length, 0, 'nothing written synchronously');
+  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(chunks.length, 1, 'one write for the turn');
+  assert.equal(chunks[0], formatLogRecord(base) + formatLogRecord({ ...base, id: 'second' }));
+});
+
+test('the stderr sink writes at once when 256 records are pending (bounded buffer)', () => {
+  const stream = new PassThrough();
+  let writes = 0;
+  stream.on('data', () => writes++);
+  const sink = createStderrSink(stream);
+  for (let i = 0; i < 256; i++) sink({ ...base, id: `r${i}` });
+  assert.equal(writes, 1);
 });
