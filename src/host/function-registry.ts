@@ -1,6 +1,7 @@
 // The functions of one host and their lifecycle: secrets resolved, environment built, module
 // loaded by the runner behind `ready` (SPEC R7: mounting does only synchronous work), statuses
 // for the route table, and secrets re-read every `secretsRefreshMs` (HubSpot's one-minute cache).
+import { availableParallelism } from 'node:os';
 import type { FunctionDefinition, Runner } from '../definitions';
 import { buildFunctionEnv } from '../env/build-function-env';
 import { redact, redactionsFor } from '../env/redactions';
@@ -32,8 +33,17 @@ export interface FunctionRegistry {
   close(): void;
 }
 
-/** How many modules load at once while `ready` settles. */
-const LOAD_CONCURRENCY = 8;
+/** How many modules load at once while `ready` settles (inline: cheap, mostly file reads). */
+const INLINE_LOAD_CONCURRENCY = 8;
+
+/**
+ * Worker starts are CPU-bound (~60 ms each): starting more at once than there are cores only
+ * slows every one of them, the one a waiting request needs included (issue #7: a 100-function
+ * folder took 550 ms to its first 200 with 8 at once on one core).
+ */
+function loadConcurrency(isolation: 'worker' | 'inline'): number {
+  return isolation === 'worker' ? Math.max(1, availableParallelism()) : INLINE_LOAD_CONCURRENCY;
+}
 
 function sameValues(a: Record<string, string | undefined>, b: Record<string, string | undefined>): boolean {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
@@ -127,7 +137,7 @@ export function createFunctionRegistry(
   const ready = (async () => {
     // Yield once so that mounting stays synchronous and cheap (SPEC R7).
     await Promise.resolve();
-    await Promise.all(Array.from({ length: Math.min(LOAD_CONCURRENCY, queue.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(loadConcurrency(options.isolation), queue.length) }, worker));
     let loaded = 0;
     let failed = 0;
     for (const fn of functions.values()) {
