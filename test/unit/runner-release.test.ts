@@ -3,20 +3,14 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { FunctionDefinition, InstanceSpec, Runner } from '../../src/definitions';
+import type { InstanceSpec, Runner } from '../../src/definitions';
+import { instanceSpec } from '../helpers/runner-inputs';
 import { createInlineRunner } from '../../src/runner/inline-runner';
 import { createWorkerRunner } from '../../src/runner/worker-runner';
 
 const fixtures = join(__dirname, '..', 'fixtures', 'worker');
 
-function spec(id: string, file: string): InstanceSpec {
-  const definition: FunctionDefinition = {
-    id, kind: 'endpoint', name: id, endpoint: id, methods: ['GET'], path: `/_hcms/api/${id}`,
-    file: join(fixtures, file), folder: fixtures, configFile: join(fixtures, 'serverless.json'),
-    environment: {}, secrets: [], isProject: false, warnings: [], order: 0,
-  };
-  return { definition, env: { TZ: 'UTC' }, redactions: [], memoryLimitMb: 128 };
-}
+const spec = (id: string, file: string): InstanceSpec => instanceSpec(fixtures, id, file);
 
 const makers: Array<[string, () => Runner]> = [
   ['inline', () => createInlineRunner({ closeTimeoutMs: 2000, onEvent: () => undefined })],

@@ -2,29 +2,23 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import type { ContextData, FunctionDefinition, InstanceSpec, RunResult, Runner, RunnerEvent } from '../../src/definitions';
-import { redactionsFor } from '../../src/env/redactions';
+import type { ContextData, InstanceSpec, RunResult, Runner, RunnerEvent } from '../../src/definitions';
+import { endpointData, instanceSpec } from '../helpers/runner-inputs';
 import { createWorkerRunner } from '../../src/runner/worker-runner';
 import type { WorkerRunnerOptions } from '../../src/runner/worker-runner';
 
 const fixtures = join(__dirname, '..', 'fixtures', 'worker');
-const limits = { executionsRemaining: 100, timeRemaining: 600000 };
 const defaults: Omit<WorkerRunnerOptions, 'onEvent'> = {
   memoryLimitMb: 128, concurrencyPerWorker: 1, maxWorkersPerFunction: 4, maxQueuePerFunction: 100,
   workerIdleMs: 300_000, closeTimeoutMs: 2000,
 };
 
 function spec(id: string, file: string, env: Record<string, string> = {}, secrets: Record<string, string> = {}): InstanceSpec {
-  const definition: FunctionDefinition = {
-    id, kind: 'endpoint', name: id, endpoint: id, methods: ['GET'], path: `/_hcms/api/${id}`,
-    file: join(fixtures, file), folder: fixtures, configFile: join(fixtures, 'serverless.json'),
-    environment: {}, secrets: Object.keys(secrets), isProject: false, warnings: [], order: 0,
-  };
-  return { definition, env: { ...env, ...secrets, TZ: 'UTC' }, redactions: redactionsFor(secrets), memoryLimitMb: 128 };
+  return instanceSpec(fixtures, id, file, env, secrets);
 }
 
 function data(params: Record<string, string[]> = {}): ContextData {
-  return { kind: 'endpoint', context: { accountId: 1, body: {}, contact: null, headers: {}, params, limits, method: 'GET', endpoint: 'x' } };
+  return endpointData(params);
 }
 
 let requests = 0;
