@@ -76,7 +76,7 @@ export function createHttpDispatcher(deps: {
 
   async function readBodyOf(req: IncomingMessage, info: FrameworkRequestInfo): Promise<BodyInput> {
     const kind = classifyContentType(firstHeader(req.headers['content-type']));
-    if (streamConsumed(req as never)) {
+    if (streamConsumed(req)) {
       // SPEC R23: a host parser read the stream; reuse its bytes where it kept them.
       const parsed = info.parsedBody;
       const raw = parsed?.raw === undefined ? null : Buffer.isBuffer(parsed.raw) ? parsed.raw : Buffer.from(parsed.raw);
