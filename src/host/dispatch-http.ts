@@ -3,12 +3,14 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
+import type { FunctionDefinition } from '../definitions';
 import { isFunctionsError } from '../errors';
 import type { ResolvedOptions } from '../options';
 import { classifyContentType } from '../request/content-type';
 import { buildHeaders } from '../request/headers';
 import { bodyFromParsed, parseBody } from '../request/parse-body';
 import { hasBody, readRawBody, streamConsumed } from '../request/read-body';
+import { writeErrorResponse } from '../response/write-error';
 import { writeResponse } from '../response/write-response';
 import type { RouteTable } from '../routing/route-table';
 import type { createAppFunctionRoute } from './app-function-route';
@@ -88,7 +90,7 @@ export function createHttpDispatcher(deps: {
     return { ...parseBody(kind, raw), raw };
   }
 
-  async function dispatchAppFunction(req: IncomingMessage, res: ServerResponse, info: FrameworkRequestInfo, definition: import('../definitions').FunctionDefinition): Promise<boolean> {
+  async function dispatchAppFunction(req: IncomingMessage, res: ServerResponse, info: FrameworkRequestInfo, definition: FunctionDefinition): Promise<boolean> {
     const requestId = randomUUID();
     const method = (req.method ?? 'GET').toUpperCase();
     const idHeader: Array<[string, string]> = [['x-request-id', requestId]];
@@ -172,7 +174,6 @@ export function createHttpDispatcher(deps: {
       fn,
       query,
       headers,
-      cookies: null,
       readBody: () => readBodyOf(req, info),
       request: info.request ?? req,
       url: options.rawBody ? absoluteUrl(req, originalUrl, options.trustProxy) : '',
@@ -190,9 +191,8 @@ export function createHttpDispatcher(deps: {
       } catch (error) {
         // A bug of ours must cost one request, never the host app (issue #2).
         if (!res.headersSent) {
-          const body = JSON.stringify({ code: 'HSF_FUNCTION_ERROR', message: `hubspot-functions failed: ${error instanceof Error ? error.message : String(error)}`, requestId: '' });
-          res.writeHead(500, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
-          res.end(body);
+          const message = `hubspot-functions failed: ${error instanceof Error ? error.message : String(error)}`;
+          writeErrorResponse(res, { code: 'HSF_FUNCTION_ERROR', message, status: 500 }, randomUUID(), { production: process.env.NODE_ENV === 'production' });
         } else {
           res.destroy();
         }
