@@ -88,10 +88,6 @@ export function createFunctionRegistry(
     }
   }
 
-  async function resolveSecrets(def: FunctionDefinition): Promise<Record<string, string | undefined>> {
-    return resolver.resolve(def);
-  }
-
   for (const definition of definitions) {
     functions.set(definition.id, {
       definition,
@@ -112,7 +108,7 @@ export function createFunctionRegistry(
   }
   async function load(fn: RegisteredFunction): Promise<void> {
     try {
-      await prepare(fn, await resolveSecrets(fn.definition));
+      await prepare(fn, await resolver.resolve(fn.definition));
     } catch (error) {
       fn.status = 'failed';
       fn.error = error instanceof Error ? error.message : String(error);
@@ -186,7 +182,7 @@ export function createFunctionRegistry(
         for (const fn of withSecrets) {
           if (closed) break;
           try {
-            const values = await resolveSecrets(fn.definition);
+            const values = await resolver.resolve(fn.definition);
             if (!sameValues(values, fn.secretValues)) {
               const previous = fn.prepared;
               fn.prepared = previous.then(() => prepare(fn, values)).catch(() => undefined);

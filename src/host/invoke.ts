@@ -56,6 +56,8 @@ function toResult(result: PipelineResult): InvokeResult {
     headers[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
   }
   headers['content-length'] = String(result.response.body.length);
+  // SPEC R63: always the record's id, replacing any the function set, as over HTTP.
+  headers['x-request-id'] = result.record.id;
   const contentType = String(headers['content-type'] ?? '');
   const raw = result.response.body;
   let body: unknown = raw;
@@ -122,7 +124,7 @@ export function createInvoker(deps: {
           method,
           endpoint: first.endpoint ?? path,
           functionId: first.id,
-          headers: [['Allow', match.allow], ['x-request-id', requestId]],
+          headers: [['Allow', match.allow]],
         }));
       }
     } else {
@@ -163,12 +165,11 @@ export function createInvoker(deps: {
       fn,
       query,
       headers,
-      cookies: null,
       ...(input.contact !== undefined ? { contact: input.contact } : {}),
       readBody: async () => ({ ...parseBody(classifyContentType(headers['content-type']), raw), raw }),
       request: undefined,
       url: `http://${headers.host ?? 'localhost'}${path}${query ? `?${query}` : ''}`,
-      extraHeaders: [['x-request-id', requestId]],
+      extraHeaders: [],
     });
     return toResult(result);
   }

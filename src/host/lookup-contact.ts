@@ -8,12 +8,11 @@ export const CONTACT_HOOK_TIMEOUT_MS = 2000;
 
 /** Calls the hook with `{ utk, cookies, headers, request }`; never throws. */
 export async function lookupContact(
-  hook: ContactHook | null,
-  input: { cookies: Record<string, string> | null; headers: Record<string, string>; request: unknown },
+  hook: ContactHook,
+  input: { headers: Record<string, string>; request: unknown },
   warn: (message: string) => void,
 ): Promise<Contact | null> {
-  if (hook === null) return null;
-  const cookies = input.cookies ?? parseCookies(input.headers.cookie);
+  const cookies = parseCookies(input.headers.cookie);
   let timer: NodeJS.Timeout | undefined;
   try {
     const call = Promise.resolve(hook({ utk: cookies.hubspotutk, cookies, headers: input.headers, request: input.request }));

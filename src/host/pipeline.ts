@@ -29,8 +29,6 @@ export interface EndpointRequest {
   fn: RegisteredFunction;
   query: string;
   headers: Record<string, string>;
-  /** Parsed cookies when already at hand; parsed from `headers.cookie` when the hook needs them. */
-  cookies: Record<string, string> | null;
   /** A contact given directly (`invoke` input): replaces the hook's answer. */
   contact?: Contact | null;
   readBody: () => Promise<BodyInput>;
@@ -125,8 +123,11 @@ export function createPipeline(deps: {
     extraHeaders: Array<[string, string]>,
   ): Promise<PipelineResult> {
     const def = fn.definition;
-    fn.prioritize();
-    await fn.prepared;
+    // Only a function still loading is waited for; a settled one costs no await per request.
+    if (fn.status === 'pending') {
+      fn.prioritize();
+      await fn.prepared;
+    }
     const admission = await limiter.admit(accountId, timeoutMs);
     if (!admission.admitted) {
       return refuse({
@@ -224,11 +225,12 @@ export function createPipeline(deps: {
       const accountId = accountIdFor(req.request);
       const method = req.method === 'HEAD' ? 'GET' : req.method;
       return execute(req.fn, req.requestId, req.method, endpoint, accountId, options.timeoutMs, async (limits) => {
-        const contact: Contact | null = req.contact !== undefined ? req.contact : await lookupContact(options.contact, {
-          cookies: req.cookies,
-          headers: req.headers,
-          request: req.request,
-        }, (message) => options.onWarning({ code: 'HSF_WARN_CONTACT_HOOK', message, functionId: def.id }));
+        // Without a hook (the default) no promise is made for it: this runs on every request.
+        const contact: Contact | null =
+          req.contact !== undefined ? req.contact
+          : options.contact === null ? null
+          : await lookupContact(options.contact, { headers: req.headers, request: req.request },
+            (message) => options.onWarning({ code: 'HSF_WARN_CONTACT_HOOK', message, functionId: def.id }));
         return buildEndpointContext({
           accountId,
           body: body.body,

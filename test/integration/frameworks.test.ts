@@ -290,6 +290,12 @@ for (const { framework, isolation } of runs) {
       assert.match(lines[2]!, /\tERROR\tAn error occurred$/);
     });
 
+    test('SPEC R63: a function\'s own x-request-id is replaced by the record id', async () => {
+      const res = await request(server).get('/_hcms/api/own-request-id').expect(200);
+      assert.match(res.headers['x-request-id'], UUID);
+      assert.ok(records.some((r) => r.id === res.headers['x-request-id']));
+    });
+
     test('SPEC R33: a secret is redacted from logs, error bodies and records', async () => {
       const res = await request(server).get('/_hcms/api/secret').expect(500);
       assert.doesNotMatch(JSON.stringify(res.body), /key-from-dotenv-1234/);

@@ -24,6 +24,13 @@ describe('host.invoke (issue #2)', () => {
     assert.equal(r.headers['x-request-id'], r.record.id);
   });
 
+  test('SPEC R63: x-request-id is the record id, also when the function sets its own', async () => {
+    const r = await host.invoke('/_hcms/api/own-request-id');
+    assert.equal(r.headers['x-request-id'], r.record.id);
+    const refused = await host.invoke('/_hcms/api/hello', { method: 'POST' });
+    assert.equal(refused.headers['x-request-id'], refused.record.id);
+  });
+
   test('method, query (string and object), body as JSON, headers, contact', async () => {
     const r = await host.invoke('/_hcms/api/context?z=0', {
       method: 'post',
