@@ -2,6 +2,8 @@
 // names the option and the value (STYLE: "Options"). Nothing downstream checks for undefined.
 import type { ContactHook, CorsOptions, FunctionsWarning, LogRecord, Options, SecretsProvider } from './types';
 import type { BudgetStore } from './limits/budget-store';
+import { resolve } from 'node:path';
+import { defaultPreloadedDir, isPreloadedName, PRELOADED_PACKAGES, type PreloadedName, type PreloadedOptions, type ResolvedPreloaded } from './preloaded/preloaded-packages';
 
 /** The execution budget (SPEC R55). */
 export interface RateLimitOptions {
@@ -53,6 +55,12 @@ export interface AllOptions extends Options, WorkerOptions {
   watch?: boolean;
   /** The logs dashboard; `false` turns it off. @default false (it shows console output) */
   dashboard?: false | DashboardOptions;
+  /**
+   * HubSpot's preloaded packages (SPEC R42), as `hubspot-functions install` provides them;
+   * `false` turns the set off (every package must then come from a folder or its parents).
+   * @default HubSpot's documented ranges, in the cache `install` fills
+   */
+  preloaded?: false | PreloadedOptions;
 }
 
 /** The dashboard with its defaults filled. */
@@ -98,6 +106,7 @@ export interface ResolvedOptions {
   readonly closeTimeoutMs: number;
   readonly watch: boolean;
   readonly dashboard: Readonly<ResolvedDashboard> | null;
+  readonly preloaded: ResolvedPreloaded | null;
   /** Whether `onLog` was left to its default (the stderr sink is then supplied by the host). */
   readonly defaultLogSink: boolean;
 }
@@ -110,7 +119,7 @@ const KNOWN = new Set<string>([
   'maxBodyBytes', 'memoryLimitMb', 'onLog', 'onWarning', 'cors', 'duplicateRoutes', 'strict',
   'contextSecrets', 'rawBody', 'envAllowList', 'trustProxy', 'rateLimit', 'appFunctionsRoute',
   'concurrencyPerWorker', 'maxWorkersPerFunction', 'maxQueuePerFunction', 'workerIdleMs',
-  'secretsRefreshMs', 'closeTimeoutMs', 'watch', 'dashboard',
+  'secretsRefreshMs', 'closeTimeoutMs', 'watch', 'dashboard', 'preloaded',
 ]);
 
 export const DEFAULT_DASHBOARD_PATH = '/__dashboard';
@@ -200,6 +209,27 @@ function normalizeDashboard(value: unknown): Readonly<ResolvedDashboard> | null 
   return Object.freeze({ path, authorize: v.authorize ?? null });
 }
 
+/** SPEC R42: HubSpot's documented ranges, each replaceable (or left out) through `versions`. */
+export function normalizePreloaded(value: unknown): ResolvedPreloaded | null {
+  if (value === false) return null;
+  if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+    fail('preloaded', value, 'false or { dir?, versions? }');
+  }
+  const v = (value ?? {}) as PreloadedOptions;
+  if (v.dir !== undefined && (typeof v.dir !== 'string' || v.dir === '')) fail('preloaded.dir', v.dir, 'a directory path');
+  const versions = v.versions ?? {};
+  if (typeof versions !== 'object' || versions === null || Array.isArray(versions)) fail('preloaded.versions', versions, 'an object of package name → version range');
+  for (const [name, spec] of Object.entries(versions)) {
+    if (!isPreloadedName(name)) fail(`preloaded.versions["${name}"]`, spec, `a key among ${Object.keys(PRELOADED_PACKAGES).join(', ')} (other packages belong in a folder's package.json)`);
+    if (spec !== false && (typeof spec !== 'string' || spec.trim() === '')) fail(`preloaded.versions["${name}"]`, spec, 'a version range such as "^1.7.0", or false');
+  }
+  const packages = (Object.keys(PRELOADED_PACKAGES) as PreloadedName[]).flatMap((name) => {
+    const spec = Object.hasOwn(versions, name) ? versions[name] : PRELOADED_PACKAGES[name];
+    return spec === false || spec === undefined ? [] : [Object.freeze({ name, spec: spec.trim() })];
+  });
+  return Object.freeze({ dir: resolve(v.dir ?? defaultPreloadedDir()), packages: Object.freeze(packages) });
+}
+
 /**
  * Validates options and fills every default.
  * @throws TypeError naming the option and the value
@@ -287,6 +317,7 @@ export function normalizeOptions(input: AllOptions = {}): ResolvedOptions {
     closeTimeoutMs: positiveInt('closeTimeoutMs', input.closeTimeoutMs, 5_000, 0),
     watch: bool('watch', input.watch, false),
     dashboard: normalizeDashboard(input.dashboard),
+    preloaded: normalizePreloaded(input.preloaded),
     defaultLogSink: input.onLog === undefined,
   });
 }

@@ -14,7 +14,7 @@ import { normalizeOptions } from '../options';
 import type { FunctionsWarning } from '../types';
 import { writeLine, type CliIo } from './cli-io';
 import { paint } from './paint';
-import { scanFunctionSource } from './scan-function-source';
+import { scanFunctionSource } from '../analysis/scan-function-source';
 import { CliUsageError } from './usage-error';
 
 /** One problem validate found. */

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type { FunctionDefinition } from '../definitions';
 import { createSecretsResolver } from '../env/secrets';
-import { scanFunctionSource } from './scan-function-source';
+import { scanFunctionSource } from '../analysis/scan-function-source';
 
 /** One piece of advice. */
 export interface Advice {

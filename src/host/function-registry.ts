@@ -5,8 +5,10 @@ import { availableParallelism } from 'node:os';
 import type { FunctionDefinition, Runner } from '../definitions';
 import { buildFunctionEnv } from '../env/build-function-env';
 import { redact, redactionsFor } from '../env/redactions';
-import { createSecretsResolver } from '../env/secrets';
+import { createSecretsResolver, describeMissingSecret } from '../env/secrets';
+import { reportMissingPackages } from '../analysis/report-missing-packages';
 import { HubSpotFunctionsError } from '../errors';
+import { findInstalledPreloaded } from '../preloaded/preloaded-packages';
 import type { ResolvedOptions } from '../options';
 import type { FunctionsWarning, RouteInfo } from '../types';
 
@@ -78,7 +80,9 @@ export function createFunctionRegistry(
       hostEnv,
       privateAppAccessToken: secretValues.PRIVATE_APP_ACCESS_TOKEN,
     });
-    const result = await runner.prepare({ definition: def, env, redactions: fn.redactions, memoryLimitMb: options.memoryLimitMb });
+    // SPEC R42: looked up at each preparation, so a set installed while serving is found.
+    const preloaded = findInstalledPreloaded(options.preloaded);
+    const result = await runner.prepare({ definition: def, env, redactions: fn.redactions, memoryLimitMb: options.memoryLimitMb, preloaded });
     if (result.ok) {
       fn.status = 'loaded';
       delete fn.error;
@@ -134,30 +138,32 @@ export function createFunctionRegistry(
     // Yield once so that mounting stays synchronous and cheap (SPEC R7).
     await Promise.resolve();
     await Promise.all(Array.from({ length: Math.min(loadConcurrency(options.isolation), queue.length) }, worker));
+    // SPEC R42: one warning per folder names the packages its files need, read behind `ready`.
+    const explained = reportMissingPackages(definitions, options.preloaded, warn);
     let loaded = 0;
     let failed = 0;
+    const missingSecrets = new Map<string, FunctionDefinition[]>();
     for (const fn of functions.values()) {
       const def = fn.definition;
       if (fn.status === 'loaded') loaded++;
       else {
         failed++;
-        warn({
-          code: 'HSF_WARN_LOAD_FAILED',
-          message: `${def.file}: function "${def.name}" failed to load: ${fn.error}. Its route answers 500 until fixed.`,
-          file: def.file,
-          functionId: def.id,
-        });
-      }
-      for (const name of def.secrets) {
-        if (fn.secretValues[name] === undefined) {
+        if (!explained(def, fn.error)) {
           warn({
-            code: 'HSF_WARN_SECRET_MISSING',
-            message: `${def.configFile}: secret "${name}" of "${def.name}" has no value. Add ${name}=... to ${def.folder}/.env, set it in the environment, or pass it through the "secrets" option.`,
-            file: def.configFile,
+            code: 'HSF_WARN_LOAD_FAILED',
+            message: `${def.file}: function "${def.name}" failed to load: ${fn.error}. Its route answers 500 until fixed.`,
+            file: def.file,
             functionId: def.id,
           });
         }
       }
+      for (const name of def.secrets) {
+        if (fn.secretValues[name] === undefined) missingSecrets.set(name, [...(missingSecrets.get(name) ?? []), def]);
+      }
+    }
+    // SPEC R32: one line per secret, naming every function that declares it.
+    for (const [name, defs] of missingSecrets) {
+      warn({ code: 'HSF_WARN_SECRET_MISSING', message: describeMissingSecret(name, defs, options.secrets), file: defs[0]!.configFile });
     }
     if (options.strict && failed > 0) {
       const names = [...functions.values()].filter((f) => f.status === 'failed').map((f) => `${f.definition.file}: ${f.error}`);

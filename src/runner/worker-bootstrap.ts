@@ -15,6 +15,7 @@ import type { LoadedFunction } from '../invoke/execute-function';
 import { loadFunctionModule } from '../invoke/load-function-module';
 import { serializeError } from '../invoke/serialize-error';
 import { retainConsoleCapture } from '../logs/console-capture';
+import { retainPreloadedResolution } from '../preloaded/resolve-preloaded';
 import { measureMemory, startMemoryGuard } from './memory-guard';
 import type { HostMessage, WorkerMessage, WorkerStartData } from './worker-protocol';
 import { WORKER_MARKER, prepareTransfer } from './worker-protocol';
@@ -64,7 +65,9 @@ export function serveFunctionWorker(port: MessagePort, start: WorkerStartData): 
 
   let loaded: LoadedFunction | null = null;
   let running = 0;
-  const loading = loadFunctionModule(definition.file, start.instanceKey).then(
+  // SPEC R42: the function's modules fall back to the preloaded set for the worker's whole life.
+  retainPreloadedResolution(definition, start.preloaded);
+  const loading = loadFunctionModule(definition.file, start.instanceKey, start.preloaded).then(
     (main) => {
       loaded = { definition, main, callbackStyle: detectCallbackStyle(main), redactions };
       if (!guard.check()) post({ type: 'loaded' });

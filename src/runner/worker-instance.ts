@@ -69,6 +69,7 @@ export class WorkerInstance {
       redactions: spec.redactions,
       memoryLimitBytes: spec.memoryLimitMb * MB,
       memoryCheckMs: MEMORY_CHECK_MS,
+      preloaded: spec.preloaded ?? {},
     };
     this.worker = spawnWorker(start, spec);
     this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));

@@ -16,6 +16,8 @@ export interface WorkerStartData {
   memoryLimitBytes: number;
   /** How often the worker checks its memory between invocations' ends. */
   memoryCheckMs: number;
+  /** The installed preloaded packages the function may fall back to (SPEC R42). */
+  preloaded: Record<string, string>;
 }
 
 /** Host → worker. */

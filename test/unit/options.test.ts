@@ -1,6 +1,7 @@
 // normalizeOptions: every default filled, frozen, a bad value is a TypeError naming the option.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { join, resolve } from 'node:path';
 import { normalizeOptions } from '../../src/options';
 
 test('defaults (issue #2 options table)', () => {
@@ -60,6 +61,10 @@ const bad: Array<[string, Record<string, unknown>]> = [
   ['rateLimit.budgetMs', { rateLimit: { budgetMs: 0 } }],
   ['rateLimit.store', { rateLimit: { store: {} } }],
   ['strict', { strict: 'yes' }],
+  ['preloaded', { preloaded: true }],
+  ['preloaded.dir', { preloaded: { dir: '' } }],
+  ['preloaded.versions["lodash"]', { preloaded: { versions: { lodash: '^4' } } }],
+  ['preloaded.versions["axios"]', { preloaded: { versions: { axios: 1 } } }],
   ['unknown option "timeout"', { timeout: 5 }],
 ];
 for (const [name, input] of bad) {
@@ -67,3 +72,19 @@ for (const [name, input] of bad) {
     assert.throws(() => normalizeOptions(input as never), (e: unknown) => e instanceof TypeError && e.message.includes(name));
   });
 }
+
+test('SPEC R42: preloaded packages default to HubSpot\'s documented ranges; versions replace or drop one', () => {
+  const defaults = normalizeOptions().preloaded!;
+  assert.deepEqual(defaults.packages.map((p) => `${p.name}@${p.spec}`), ['@hubspot/api-client@^1.0.0-beta', 'axios@^0.19.2', 'request@^2.88.0', 'requests@^0.2.2']);
+  assert.ok(defaults.dir.endsWith(join('node_modules', '.cache', 'hubspot-functions', 'preloaded')), defaults.dir);
+  const chosen = normalizeOptions({ preloaded: { dir: 'cache', versions: { axios: '^1.7.0', request: false } } }).preloaded!;
+  assert.equal(chosen.dir, resolve('cache'));
+  assert.deepEqual(chosen.packages.map((p) => `${p.name}@${p.spec}`), ['@hubspot/api-client@^1.0.0-beta', 'axios@^1.7.0', 'requests@^0.2.2']);
+  assert.equal(normalizeOptions({ preloaded: false }).preloaded, null);
+  process.env.HUBSPOT_FUNCTIONS_PRELOADED_DIR = '/srv/preloaded';
+  try {
+    assert.equal(normalizeOptions().preloaded!.dir, resolve('/srv/preloaded'));
+  } finally {
+    delete process.env.HUBSPOT_FUNCTIONS_PRELOADED_DIR;
+  }
+});

@@ -1,8 +1,8 @@
 // The static reading behind `validate` and `doctor` (issue #6): no function code runs.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { scanFunctionSource } from '../../src/cli/scan-function-source';
-import { packageNameOf } from '../../src/cli/diagnose-folder';
+import { scanFunctionSource } from '../../src/analysis/scan-function-source';
+import { packageNameOf } from '../../src/analysis/package-name';
 
 const mains = [
   { name: 'SPEC R40: exports.main = async arrow', src: 'exports.main = async (context) => ({})', want: { found: true, async: true, params: 1 } },
