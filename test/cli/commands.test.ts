@@ -40,6 +40,22 @@ describe('validate', () => {
     assert.deepEqual(report.functions.filter((f) => !f.ok).map((f) => f.name), ['missing']);
   });
 
+  test('SPEC R7, R42 (issue #11): one run reports every problem: a bad method, an escaping file, a missing and an empty file, a package that will not resolve', async () => {
+    const folder = fixture('cli/validate-all.functions');
+    const text = await runCli(['validate', folder]);
+    assert.equal(text.code, 1, text.stderr);
+    assert.match(text.stdout, /^error {2}\S+\/validate-all\.functions\/serverless\.json: endpoints\["bad-method"\]\.method is "GOT".*\[HSF_CONFIG_BAD_METHOD\]$/m);
+    assert.match(text.stdout, /^error {2}\S+\/validate-all\.functions\/serverless\.json: endpoints\.escapes\.file is "\.\.\/outside\.js".*\[HSF_CONFIG_FILE_ESCAPES\]$/m);
+    assert.match(text.stdout, /^invalid: 4 function\(s\), 5 error\(s\)/m);
+    const run = await runCli(['validate', '--json', folder]);
+    const report = JSON.parse(run.stdout) as { errors: Array<{ code: string; file?: string; line?: number }>; functions: Array<{ name: string; ok: boolean }> };
+    assert.deepEqual(report.errors.map((e) => e.code), ['HSF_CONFIG_BAD_METHOD', 'HSF_CONFIG_FILE_ESCAPES', 'HSF_FUNCTION_LOAD_FAILED', 'HSF_FUNCTION_LOAD_FAILED', 'HSF_PACKAGE_MISSING']);
+    const pkg = report.errors[4]!;
+    assert.equal(pkg.line, 2);
+    assert.ok(pkg.file?.endsWith('needs-package.js'));
+    assert.deepEqual(report.functions.map((f) => [f.name, f.ok]), [['missing', false], ['empty', false], ['needs-package', false], ['ok', true]]);
+  });
+
   test('SPEC R8: duplicate routes across folders are an error', async () => {
     const run = await runCli(['validate', '--json', fixture('config/dup-a.functions'), fixture('config/dup-b.functions')]);
     assert.equal(run.code, 1);
