@@ -225,7 +225,11 @@ export function normalizePreloaded(value: unknown): ResolvedPreloaded | null {
   }
   const packages = (Object.keys(PRELOADED_PACKAGES) as PreloadedName[]).flatMap((name) => {
     const spec = Object.hasOwn(versions, name) ? versions[name] : PRELOADED_PACKAGES[name];
-    return spec === false || spec === undefined ? [] : [Object.freeze({ name, spec: spec.trim() })];
+    if (spec === false || spec === undefined) return [];
+    // A relative `file:` spec names the same tarball wherever npm runs (the cache, not the cwd).
+    const trimmed = spec.trim();
+    const local = /^file:(?!\/)(.+)$/.exec(trimmed);
+    return [Object.freeze({ name, spec: local === null ? trimmed : `file:${resolve(local[1]!)}` })];
   });
   return Object.freeze({ dir: resolve(v.dir ?? defaultPreloadedDir()), packages: Object.freeze(packages) });
 }

@@ -22,6 +22,12 @@ export interface PackageUse {
   preloaded: boolean;
   /** The nearest package.json above the file that declares it, if any. */
   declaredIn: string | null;
+  /**
+   * When it resolves nowhere: the installed preloaded package that has it among its own
+   * dependencies (HubSpot's flat layer let functions require those by accident; here only the
+   * preloaded packages themselves resolve).
+   */
+  bundledWith: string | null;
 }
 
 // Bare and relative specifiers of require(), import, import() and export ... from, for the quick
@@ -30,8 +36,14 @@ export interface PackageUse {
 const SPECIFIER = /(?:\brequire\s*\(\s*|\bimport\s*\(\s*|\bfrom\s*|\bimport\s+)(['"])([^'"\r\n]+)\1/g;
 const MAX_FILES = 500;
 
+interface Lookup {
+  (name: string, fromDir: string): PackageUse['resolvedFrom'];
+  /** The installed preloaded package whose own dependencies include `name`. */
+  bundledWith(name: string): string | null;
+}
+
 /** Where package names resolve from a directory, cached per directory and name. */
-function createLookup(preloaded: ResolvedPreloaded | null): (name: string, fromDir: string) => PackageUse['resolvedFrom'] {
+function createLookup(preloaded: ResolvedPreloaded | null): Lookup {
   const cache = new Map<string, boolean>();
   const installed = findInstalledPreloaded(preloaded);
   const inFolder = (name: string, dir: string): boolean => {
@@ -43,7 +55,9 @@ function createLookup(preloaded: ResolvedPreloaded | null): (name: string, fromD
     }
     return hit;
   };
-  return (name, fromDir) => (inFolder(name, fromDir) ? 'folder' : Object.hasOwn(installed, name) ? 'preloaded' : null);
+  const lookup = ((name: string, fromDir: string) => (inFolder(name, fromDir) ? 'folder' : Object.hasOwn(installed, name) ? 'preloaded' : null)) as Lookup;
+  lookup.bundledWith = (name) => Object.entries(installed).find(([, dir]) => existsSync(join(dir, name)))?.[0] ?? null;
+  return lookup;
 }
 
 /** The nearest package.json from `fromDir` up that declares `name`, in any dependency field. */
@@ -130,6 +144,7 @@ export function findPackageUses(files: readonly string[], roots: readonly string
         name, file, line, resolvedFrom,
         preloaded: findPreloadedPackage(preloaded, name) !== undefined,
         declaredIn: resolvedFrom === 'folder' ? null : findDeclaration(name, dirname(file)),
+        bundledWith: resolvedFrom === null ? lookup.bundledWith(name) : null,
       });
     }
   }
@@ -160,9 +175,14 @@ export function describeMissingPackages(folder: string, missing: readonly Packag
   return `${folder}: function files require packages that will not resolve: ${list}. ${fix}.`;
 }
 
-/** A folder as a command argument: relative to `cwd` when inside it, quoted when it has spaces. */
+/** A path as messages show it: relative to `cwd` when inside it, else absolute. */
+export function displayPath(path: string, cwd: string): string {
+  const rel = relative(cwd, path);
+  return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+}
+
+/** A folder as a command argument: displayPath, quoted when it has spaces. */
 export function shellPath(folder: string, cwd: string): string {
-  const rel = relative(cwd, folder);
-  const shown = rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? folder : rel;
+  const shown = displayPath(folder, cwd);
   return /^[\w./@+-]+$/.test(shown) ? shown : `'${shown.replace(/'/g, "'\\''")}'`;
 }

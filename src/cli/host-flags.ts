@@ -42,7 +42,9 @@ export function parsePreloadedFlags(values: PreloadedFlagValues, io: Pick<CliIo,
     if (!isPreloadedName(name) || spec === '') {
       throw new CliUsageError(`--preloaded takes <package>@<range> for one of ${Object.keys(PRELOADED_PACKAGES).join(', ')} (or <package>@off, or off); got "${value}".`);
     }
-    versions[name] = spec === 'off' ? false : spec;
+    // A relative `file:` spec is relative to where the command runs, not to the cache.
+    const local = /^file:(?!\/)(.+)$/.exec(spec);
+    versions[name] = spec === 'off' ? false : local === null ? spec : `file:${resolve(io.cwd, local[1]!)}`;
   }
   return {
     ...(values['preloaded-dir'] === undefined ? {} : { dir: resolve(io.cwd, values['preloaded-dir']) }),

@@ -20,5 +20,6 @@ export function packageAdvice(use: PackageUse, folder: string, cwd: string): str
     const fix = where === folder || where === dirname(use.file) ? `run ${install}` : `run \`npm install\` in ${where}`;
     return `requires "${use.name}", declared in ${use.declaredIn} but not installed: ${fix}.`;
   }
-  return `requires "${use.name}", which no package.json declares and HubSpot does not preload: add it to ${join(folder, 'package.json')} ("dependencies") and run ${install}.`;
+  const accident = use.bundledWith === null ? '' : ` (on HubSpot it may have come along as a dependency of the preloaded ${use.bundledWith}; here only the preloaded packages themselves resolve)`;
+  return `requires "${use.name}", which no package.json declares and HubSpot does not preload${accident}: add it to ${join(folder, 'package.json')} ("dependencies") and run ${install}.`;
 }

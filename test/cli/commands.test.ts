@@ -102,28 +102,6 @@ describe('doctor', () => {
   });
 });
 
-describe('install', () => {
-  test('SPEC R42: installs each folder with a package.json (file: dependencies, no network), fails clearly per folder', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hsf-install-'));
-    try {
-      cpSync(fixture('cli/install'), dir, { recursive: true });
-      const run = await runCli(['install', dir], { timeoutMs: 120_000, env: { npm_config_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false' } });
-      assert.equal(run.code, 1, run.stdout + run.stderr);
-      assert.match(run.stdout, /\[1\/2\] .*bad\.functions: npm install/);
-      assert.match(run.stdout, /\[1\/2\] .*bad\.functions: failed \(npm exited with \d+\)/);
-      assert.match(run.stdout, /\[2\/2\] .*ok\.functions: ok \(added 1 package/);
-      assert.match(run.stdout, /1 of 2 folder\(s\) failed: .*bad\.functions/);
-      assert.ok(existsSync(join(dir, 'ok.functions', 'node_modules', 'local-dep', 'package.json')));
-      // The installed dependency is what the function's require() finds (SPEC R42).
-      const invoke = await runCli(['invoke', '--json', '/_hcms/api/uses-dep', join(dir, 'ok.functions')]);
-      assert.equal(invoke.code, 0, invoke.stderr);
-      assert.deepEqual((JSON.parse(invoke.stdout) as { body: unknown }).body, { greeting: 'hello from local-dep' });
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-});
-
 describe('invoke', () => {
   const basic = fixture('basic.functions');
   const cases: Array<{ name: string; args: string[]; code: number; input?: string; check?: (out: { stdout: string; stderr: string }) => void }> = [

@@ -28,6 +28,7 @@ export function writePreloadedCache(dir: string, specs: Partial<Record<Preloaded
 
 /** `npm pack`s each stand-in (offline) and returns `file:` specs of the tarballs, by package name. */
 export function packFakePackages(into = mkdtempSync(join(tmpdir(), 'hsf-fake-tgz-'))): Record<PreloadedName, string> {
+  mkdirSync(into, { recursive: true });
   const specs = {} as Record<PreloadedName, string>;
   for (const [name, dir] of Object.entries(FAKE_PACKAGES) as Array<[PreloadedName, string]>) {
     const before = new Set(readdirSync(into));
