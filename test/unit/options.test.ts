@@ -74,7 +74,10 @@ for (const [name, input] of bad) {
 }
 
 test('SPEC R42: preloaded packages default to HubSpot\'s documented ranges; versions replace or drop one', () => {
+  const previous = process.env.HUBSPOT_FUNCTIONS_PRELOADED_DIR;
+  delete process.env.HUBSPOT_FUNCTIONS_PRELOADED_DIR;
   const defaults = normalizeOptions().preloaded!;
+  if (previous !== undefined) process.env.HUBSPOT_FUNCTIONS_PRELOADED_DIR = previous;
   assert.deepEqual(defaults.packages.map((p) => `${p.name}@${p.spec}`), ['@hubspot/api-client@^1.0.0-beta', 'axios@^0.19.2', 'request@^2.88.0', 'requests@^0.2.2']);
   assert.ok(defaults.dir.endsWith(join('node_modules', '.cache', 'hubspot-functions', 'preloaded')), defaults.dir);
   const chosen = normalizeOptions({ preloaded: { dir: 'cache', versions: { axios: '^1.7.0', request: false } } }).preloaded!;
@@ -85,6 +88,7 @@ test('SPEC R42: preloaded packages default to HubSpot\'s documented ranges; vers
   try {
     assert.equal(normalizeOptions().preloaded!.dir, resolve('/srv/preloaded'));
   } finally {
-    delete process.env.HUBSPOT_FUNCTIONS_PRELOADED_DIR;
+    if (previous === undefined) delete process.env.HUBSPOT_FUNCTIONS_PRELOADED_DIR;
+    else process.env.HUBSPOT_FUNCTIONS_PRELOADED_DIR = previous;
   }
 });
