@@ -1,10 +1,11 @@
-// The `hubspot-functions` command line (issue #6): one module per command, flags parsed with
-// node:util parseArgs. Exit codes: 0 success, 1 a failure the command reports (invalid
+// The `hubspot-functions` command line (issues #6, #11): one module per command, flags parsed
+// with node:util parseArgs. Exit codes: 0 success, 1 a failure the command reports (invalid
 // configuration for validate, a 5xx for invoke, a failed folder for install), 2 a usage error.
 import { createProcessIo, writeLine, type CliIo } from './cli-io';
 import { runDoctor } from './command-doctor';
 import { runInstall } from './command-install';
 import { runInvoke } from './command-invoke';
+import { runSecrets } from './command-secrets';
 import { runServe } from './command-serve';
 import { runValidate } from './command-validate';
 import { CliUsageError } from './usage-error';
@@ -20,15 +21,25 @@ Commands:
       --dashboard             Serve the logs dashboard at /__dashboard
       --json                  Print log records as JSON lines on stdout
       --quiet, -q             Print no line per invocation (onLog: false)
-  validate [paths...]         Check configuration and function files without serving (--json)
+  validate [paths...]         Every configuration, file and package problem, without serving (--json)
   doctor [paths...]           Migration advice for folders that ran on HubSpot (--json)
-  install [paths...]          npm install in every functions folder with a package.json
+  install [paths...]          Each folder's package.json dependencies and HubSpot's preloaded packages
+      --concurrency <n>       Folders installed at once (default: 4)
+      --force                 Run npm even where everything looks installed
+  secrets list [paths...]     Every declared secret, its functions and where its value comes from (--json)
+  secrets add <NAME> [paths...]     Write a value (hidden prompt, or stdin) to the folders' .env
+  secrets delete <NAME> [paths...]  Remove it from the folders' .env
   invoke <target> [paths...]  Run one function without a server; target: a URL path or a name
       --method, -X <m>        HTTP method (default: the function's first)
       --query <q>             Query string, e.g. 'a=1&a=2'
       --data, -d <json|@file|->  JSON body (or raw bytes with a non-JSON content-type header)
       --header, -H 'K: V'     Request header (repeatable)
       --json                  Print the response and its record as one JSON object
+
+Options of install, validate, doctor, serve and invoke (HubSpot's preloaded packages):
+  --preloaded-dir <dir>       Where they are installed (default: $HUBSPOT_FUNCTIONS_PRELOADED_DIR,
+                              else node_modules/.cache/hubspot-functions/preloaded)
+  --preloaded <pkg>@<range>   Another version of one (repeatable); <pkg>@off drops it, off drops all
 
 Options of serve and invoke:
   --prefix <path>             URL prefix instead of /_hcms/api and /hs/serverless
@@ -47,6 +58,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   doctor: runDoctor,
   install: runInstall,
   invoke: runInvoke,
+  secrets: runSecrets,
 };
 
 /**
