@@ -117,6 +117,7 @@ async function installFolder(folder: string, definitions: readonly FunctionDefin
   ];
   const lines: string[] = [];
   const done: string[] = [];
+  const failedDirs = new Set<string>();
   let ok = true;
   if (what.length > 0) progress.start(label, what.join(', '));
 
@@ -129,6 +130,7 @@ async function installFolder(folder: string, definitions: readonly FunctionDefin
       done.push(`${where} (${summary ?? 'done'})`);
     } else {
       ok = false;
+      failedDirs.add(dir);
       const errors = npmErrorLines(result.output);
       const pkg = culprit(dir, errors);
       lines.push(`${paint(c, 'red', 'fail')}  ${label}: ${where} failed (npm exited with ${result.code}${pkg === null ? '' : `, package "${pkg}"`})`);
@@ -154,7 +156,8 @@ async function installFolder(folder: string, definitions: readonly FunctionDefin
     }
   }
 
-  const missing = usesOf(definitions, preloaded).filter((u) => u.resolvedFrom === null);
+  // What still resolves nowhere; a package whose npm install just failed is already reported.
+  const missing = usesOf(definitions, preloaded).filter((u) => u.resolvedFrom === null && (u.declaredIn === null || !failedDirs.has(dirname(u.declaredIn))));
   for (const use of missing) {
     ok = false;
     lines.push(`${paint(c, 'yellow', 'warn')}  ${label}: ${relative(folder, use.file)}:${use.line} ${packageAdvice(use, folder, io.cwd)}`);
