@@ -4,12 +4,12 @@
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { groupByFolder } from '../analysis/report-missing-packages';
-import { loadDefinitions } from '../config/load-definitions';
 import type { FunctionDefinition } from '../definitions';
 import { normalizeOptions, type ResolvedOptions } from '../options';
 import { writeLine, type CliIo } from './cli-io';
 import { diagnoseFolder, type Advice } from './diagnose-folder';
 import { parsePreloadedFlags, PRELOADED_FLAGS } from './host-flags';
+import { loadFolderDefinitions } from './load-folders';
 import { paint, type Colour } from './paint';
 import { reportHostError } from './report-host-error';
 
@@ -26,7 +26,7 @@ export async function runDoctor(args: string[], io: CliIo): Promise<number> {
       ...(values.prefix === undefined ? {} : { prefix: values.prefix }),
       ...(preloaded === undefined ? {} : { preloaded }),
     });
-    definitions = loadDefinitions(positionals.length > 0 ? positionals : ['.'], { prefix: resolved.prefix, duplicateRoutes: 'last-wins', cwd: io.cwd }).definitions;
+    definitions = loadFolderDefinitions(positionals, io.cwd, values.prefix).definitions;
   } catch (error) {
     return reportHostError(error, io);
   }

@@ -12,14 +12,14 @@ import { dirname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { displayPath, findPackageUses, type PackageUse } from '../analysis/check-packages';
 import { groupByFolder } from '../analysis/report-missing-packages';
-import { loadDefinitions } from '../config/load-definitions';
 import type { FunctionDefinition } from '../definitions';
 import type { HubSpotFunctionsError } from '../errors';
-import { normalizeOptions, normalizePreloaded } from '../options';
+import { normalizePreloaded } from '../options';
 import { findPreloadedPackage, type PreloadedPackage, type ResolvedPreloaded } from '../preloaded/preloaded-packages';
 import { writeLine, type CliIo } from './cli-io';
 import { parsePreloadedFlags, PRELOADED_FLAGS } from './host-flags';
 import { ensurePreloaded, hasPreloaded, type PreloadedOutcome } from './install-preloaded';
+import { loadFolderDefinitions } from './load-folders';
 import { createInstallProgress, seconds, type InstallProgress } from './install-progress';
 import { packageAdvice } from './package-advice';
 import { paint } from './paint';
@@ -185,11 +185,10 @@ export async function runInstall(args: string[], io: CliIo): Promise<number> {
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new CliUsageError(`--concurrency takes an integer >= 1; got "${values.concurrency}".`);
   let preloaded: ResolvedPreloaded | null;
   let definitions: FunctionDefinition[];
-  const configErrors: HubSpotFunctionsError[] = [];
+  let configErrors: HubSpotFunctionsError[];
   try {
     preloaded = normalizePreloaded(parsePreloadedFlags(values, io));
-    const resolved = normalizeOptions({ onWarning: () => undefined, ...(values.prefix === undefined ? {} : { prefix: values.prefix }) });
-    definitions = loadDefinitions(positionals.length > 0 ? positionals : ['.'], { prefix: resolved.prefix, duplicateRoutes: 'error', cwd: io.cwd, errors: configErrors }).definitions;
+    ({ definitions, errors: configErrors } = loadFolderDefinitions(positionals, io.cwd, values.prefix, true));
   } catch (error) {
     return reportHostError(error, io);
   }
@@ -211,8 +210,7 @@ export async function runInstall(args: string[], io: CliIo): Promise<number> {
     progress.finish();
   }
   const c = io.color;
-  // A route served twice matters to serving, not to installing.
-  for (const error of configErrors.filter((e) => e.code !== 'HSF_CONFIG_DUPLICATE_ROUTE')) writeLine(io.stdout, `${paint(c, 'yellow', 'note')}  ${error.message} [${error.code}] (those entries were skipped; see \`hubspot-functions validate\`)`);
+  for (const error of configErrors) writeLine(io.stdout, `${paint(c, 'yellow', 'note')}  ${error.message} [${error.code}] (those entries were skipped; see \`hubspot-functions validate\`)`);
   const failed = results.filter((r) => !r.result.ok).map((r) => displayPath(r.folder, io.cwd));
   const elapsed = seconds(Date.now() - started);
   if (failed.length > 0) {

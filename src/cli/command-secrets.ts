@@ -11,13 +11,12 @@ import { parseArgs } from 'node:util';
 import { parse } from 'dotenv';
 import { displayPath } from '../analysis/check-packages';
 import { groupByFolder } from '../analysis/report-missing-packages';
-import { loadDefinitions } from '../config/load-definitions';
 import type { FunctionDefinition } from '../definitions';
 import { PRIVATE_APP_ACCESS_TOKEN } from '../env/build-function-env';
-import { normalizeOptions } from '../options';
 import { writeLine, type CliIo } from './cli-io';
 import { deleteDotEnvEntry, readDotEnvText, setDotEnvEntry, writeDotEnvText } from './dotenv-file';
 import { loadEnvFiles } from './host-flags';
+import { loadFolderDefinitions } from './load-folders';
 import { paint } from './paint';
 import { reportHostError } from './report-host-error';
 import { CliUsageError } from './usage-error';
@@ -137,8 +136,7 @@ export async function runSecrets(args: string[], io: CliIo): Promise<number> {
   loadEnvFiles(values['env-file'] ?? [], io);
   let definitions: FunctionDefinition[];
   try {
-    const resolved = normalizeOptions({ onWarning: () => undefined, ...(values.prefix === undefined ? {} : { prefix: values.prefix }) });
-    definitions = loadDefinitions(positionals.length > 0 ? positionals : ['.'], { prefix: resolved.prefix, duplicateRoutes: 'last-wins', cwd: io.cwd }).definitions;
+    definitions = loadFolderDefinitions(positionals, io.cwd, values.prefix).definitions;
   } catch (error) {
     return reportHostError(error, io);
   }

@@ -64,10 +64,11 @@ export async function diagnoseFolder(
     }
     // SPEC R41: HubSpot's own template, `async (context, sendResponse)` calling sendResponse, is fine;
     // a main that also returns a value, or never calls back, is not.
-    if (scan.main.found && scan.main.async && scan.main.params >= 2 && (scan.main.callbackCalls === 0 || scan.main.returnsValue)) {
+    const { callbackCalls, returnsValue } = scan.main;
+    if (scan.main.found && scan.main.async && scan.main.params >= 2 && (callbackCalls === 0) !== returnsValue) {
       advice.push({
         level: 'warn', code: 'callback-and-async', file, line: scan.main.line,
-        message: scan.main.callbackCalls === 0
+        message: callbackCalls === 0
           ? 'main is async and takes sendResponse but never calls it: when it returns nothing it waits for the callback until the timeout (SPEC R41). Drop the parameter or call it.'
           : 'main is async, returns a value and also calls sendResponse: whichever comes first answers (SPEC R41), the other is ignored. Pick one style.',
       });

@@ -53,6 +53,9 @@ describe('doctor', () => {
     assert.deepEqual(byCode('context-contact', 'legacy.js').map((a) => a.line), [5]);
     assert.match(byCode('context-contact', 'legacy.js')[0]!.message, /null until you configure the `contact` option/);
     assert.deepEqual(byCode('callback-and-async', 'legacy.js').map((a) => a.line), [5]);
+    assert.match(byCode('callback-and-async', 'legacy.js')[0]!.message, /returns a value and also calls sendResponse/);
+    assert.deepEqual(byCode('callback-and-async', 'returns-only.js'), []);
+    assert.match(byCode('callback-and-async', 'never-answers.js')[0]!.message, /never calls it/);
     // node:path is a built-in: never reported.
     assert.ok(!advice.some((a) => a.message.includes('"node:path"') || a.message.includes('"path"')));
   });
