@@ -15,9 +15,11 @@ function findEntries(text: string, name: string): Array<{ start: number; end: nu
   const found: Array<{ start: number; end: number }> = [];
   for (const match of text.matchAll(ENTRY)) {
     if (match[1] !== name) continue;
-    // The expression may start with the line break before the entry; keep that one.
-    const lead = /^[\r\n]*/.exec(match[0])![0].length;
-    let end = match.index + match[0].length;
+    // The expression may start with the line break before the entry, and its `\s*` may run on
+    // into the next lines: the entry is what lies between, plus its own line break.
+    const lead = /^\s*/.exec(match[0])![0].length;
+    let end = match.index + match[0].trimEnd().length;
+    while (text[end] === ' ' || text[end] === '\t') end++;
     if (text.startsWith('\r\n', end)) end += 2;
     else if (text[end] === '\n') end += 1;
     found.push({ start: match.index + lead, end });
