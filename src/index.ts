@@ -27,3 +27,4 @@ export type {
 export { hubspotContactLookup, type HubSpotContactLookupOptions } from './contacts/hubspot-contact-lookup';
 export { verifyHubSpotSignature, SIGNATURE_MAX_AGE_MS, type SignatureInput } from './webhooks/verify-signature';
 export type { ReloadResult } from './watch/function-set';
+export type { PreloadedOptions } from './preloaded/preloaded-packages';

@@ -127,6 +127,8 @@ export async function resolve(specifier, context, nextResolve) {
  */
 export async function syncEsmPreloadedResolution(): Promise<void> {
   if (registrations.size === 0 && esm === null) return;
+  // Node before 20.6 has no loader hooks: ES modules then resolve from their folder only.
+  if (typeof Module.register !== 'function') return;
   if (esm === null) {
     const { port1, port2 } = new MessageChannel();
     Module.register(`data:text/javascript,${encodeURIComponent(ESM_HOOKS)}`, { data: { port: port2 }, transferList: [port2] });
