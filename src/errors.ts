@@ -26,7 +26,7 @@ export const ERROR_CODES = {
   HSF_FUNCTION_ERROR: { status: 500, meaning: 'The function threw or its promise rejected (SPEC R46)', fix: 'Read the stack in the log record; catch the error and answer a response' },
   HSF_FUNCTION_CRASHED: { status: 500, meaning: 'The function\'s worker ended (`process.exit`, an uncaught error in a timer)', fix: 'Remove the `process.exit`; catch errors in timers and callbacks' },
   HSF_OUT_OF_MEMORY: { status: 500, meaning: 'The function went over `memoryLimitMb` and its worker was replaced', fix: 'Use less memory (stream, paginate), or raise `memoryLimitMb`' },
-  HSF_RESPONSE_INVALID: { status: 500, meaning: 'The response cannot be sent: a cycle, a BigInt, a bad status or header value (SPEC R52)', fix: 'Return plain JSON data, a status between 100 and 599 and string header values' },
+  HSF_RESPONSE_INVALID: { status: 500, meaning: 'The response cannot be sent: a cycle, a BigInt, a bad status or header value (SPEC R52)', fix: 'Return plain JSON data, a status between 200 and 599 and string header values' },
   HSF_RESPONSE_TOO_LARGE: { status: 500, meaning: 'The response body is over 6 MB (SPEC R52)', fix: 'Return less than 6 MB (paginate)' },
   HSF_RAW_BODY_UNAVAILABLE: { status: 500, meaning: '`rawBody: true`, but a host body parser consumed the stream without keeping its bytes', fix: 'Mount before the body parser, or keep the bytes: `express.json({ verify: (req, res, buf) => { req.rawBody = buf } })`' },
   HSF_DASHBOARD_FORBIDDEN: { status: 403, meaning: 'The dashboard\'s `authorize(request)` refused the request (or threw)', fix: 'Sign in as your `authorize` hook expects, or change the hook' },
