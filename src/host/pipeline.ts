@@ -2,7 +2,7 @@
 // admission (SPEC R55), contact (R27), context (R20), the runner, then the response and its
 // record (R60). It never throws: every failure becomes a JSON error response (R48) and a record.
 import type { ContextData, FunctionDefinition, MappedResponse, RunResult, Runner, SerializedError } from '../definitions';
-import { redact } from '../env/redactions';
+import { redact, redactStrings } from '../env/redactions';
 import { HubSpotFunctionsError, isFunctionsError, type ErrorCode } from '../errors';
 import type { Limiter } from '../limits/create-limiter';
 import type { ResolvedOptions } from '../options';
@@ -165,16 +165,13 @@ export function createPipeline(deps: {
       error = { type: 'HSF_TIMEOUT', message, stackTrace: [] };
       response = buildErrorResponse('HSF_TIMEOUT', message, requestId, { production, headers: extraHeaders });
     } else {
-      error = {
-        type: outcome.error.type,
-        message: redact(outcome.error.message, fn.redactions),
-        stackTrace: outcome.error.stackTrace.map((l) => redact(l, fn.redactions)),
-      };
+      // SPEC R33: every string the function produced, its error's type included.
+      error = redactStrings(outcome.error, fn.redactions);
       // A full pool is refused before running: 503 with Retry-After (issue #3).
       const headers: Array<[string, string]> = outcome.code === 'HSF_OVERLOADED' ? [['Retry-After', '1'], ...extraHeaders] : extraHeaders;
-      response = buildErrorResponse(outcome.code, errorMessage(outcome.code, error), requestId, { production, headers });
+      response = buildErrorResponse(outcome.code, redact(errorMessage(outcome.code, error), fn.redactions), requestId, { production, headers });
     }
-    const record = buildLogRecord({
+    const record = redactStrings(buildLogRecord({
       id: requestId,
       createdAt,
       status: statusOf(result, response.statusCode),
@@ -188,7 +185,7 @@ export function createPipeline(deps: {
       statusCode: response.statusCode,
       functionId: def.id,
       accountId,
-    });
+    }), fn.redactions);
     emit(record);
     return value === undefined ? { response, record } : { response, record, value };
   }
