@@ -2,6 +2,7 @@
 // (issue #5, `appFunctionsRoute: true`): POST <projects prefix>/app-functions/<name>, with a
 // JSON body { parameters, propertiesToSend, event } (SPEC R3, R40).
 import type { FunctionDefinition } from '../definitions';
+import { canonicalPath, normalizeEscapes } from '../routing/canonical-path';
 
 /** Finds app functions by name under `<projectsPrefix>/app-functions/`. */
 export function createAppFunctionRoute(projectsPrefix: string, definitions: readonly FunctionDefinition[]) {
@@ -9,19 +10,17 @@ export function createAppFunctionRoute(projectsPrefix: string, definitions: read
   const byName = new Map<string, FunctionDefinition>();
   for (const d of definitions) {
     // appFunctions names and hsmeta uids: what a UI extension's runServerlessFunction names.
-    if (d.kind !== 'endpoint' && !byName.has(d.name)) byName.set(d.name, d);
+    const key = canonicalPath(d.name);
+    if (d.kind !== 'endpoint' && !byName.has(key)) byName.set(key, d);
   }
   return {
     /** The app function a path names, or undefined when the path is not this route's. */
     match(path: string): FunctionDefinition | undefined {
       if (!path.startsWith(base)) return undefined;
-      let name = path.slice(base.length).replace(/\/$/, '');
-      try {
-        name = decodeURIComponent(name);
-      } catch {
-        return undefined;
-      }
-      return byName.get(name);
+      // SPEC R11: the name as sent, compared with each name's canonical percent-encoding.
+      const sent = path.slice(base.length);
+      const name = sent.endsWith('/') ? sent.slice(0, -1) : sent;
+      return byName.get(name) ?? byName.get(normalizeEscapes(name));
     },
   };
 }

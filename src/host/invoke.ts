@@ -6,6 +6,7 @@ import { HubSpotFunctionsError } from '../errors';
 import { classifyContentType } from '../request/content-type';
 import { buildHeaders } from '../request/headers';
 import { parseBody } from '../request/parse-body';
+import { canonicalPath } from '../routing/canonical-path';
 import type { createRouteTable } from '../routing/route-table';
 import type { Contact, LogRecord } from '../types';
 import type { FunctionRegistry } from './function-registry';
@@ -107,7 +108,8 @@ export function createInvoker(deps: {
     let query = queryString(input.query);
     if (target.startsWith('/')) {
       const q = target.indexOf('?');
-      path = q === -1 ? target : target.slice(0, q);
+      // SPEC R11: a path as typed (`/_hcms/api/a b`) or already encoded; never decoded.
+      path = canonicalPath(q === -1 ? target : target.slice(0, q));
       if (q !== -1) query = query ? `${target.slice(q + 1)}&${query}` : target.slice(q + 1);
       const match = deps.table.matchPath(path);
       if (match === undefined) {
