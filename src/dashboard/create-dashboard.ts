@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { relative } from 'node:path';
-import { buildErrorResponse } from '../host/error-response';
+import { buildErrorResponse } from '../response/error-response';
 import type { ResolvedDashboard } from '../options';
 import { writeResponse } from '../response/write-response';
 import type { LogRecord, RouteInfo } from '../types';
@@ -64,7 +64,7 @@ function send(res: ServerResponse, status: number, headers: Array<[string, strin
 /** A JSON error as every request-time error is written (SPEC R48): code, message, request id. */
 function sendError(res: ServerResponse, code: 'HSF_DASHBOARD_FORBIDDEN' | 'HSF_DASHBOARD_ASSETS_MISSING', message: string, head: boolean): void {
   const requestId = randomUUID();
-  const response = buildErrorResponse(code, message, requestId, { production: process.env.NODE_ENV === 'production' });
+  const response = buildErrorResponse({ code, message }, requestId, process.env.NODE_ENV === 'production');
   writeResponse(res, response, { head, extraHeaders: [['x-request-id', requestId], ['Cache-Control', 'no-store']] });
 }
 

@@ -8,9 +8,10 @@
 // (`{x}`, `:id`, `*`) is also reachable as typed, as a framework route of that path would be.
 import type { FunctionDefinition } from '../definitions';
 import { canonicalPath, normalizeEscapes } from './canonical-path';
+import { createPathRoutes, type PathRoutes, type RouteResolution } from './route-resolution';
 
 /** What a URL path serves: its functions by method, and the `Allow` header value (SPEC R13). */
-export interface RouteMatch {
+export interface RouteMatch extends PathRoutes {
   /** The configured methods (upper-case) and their functions; HEAD and OPTIONS are not listed. */
   definitions: ReadonlyMap<string, FunctionDefinition>;
   /** Configured methods in the order GET, POST, PUT, PATCH, DELETE, then HEAD (with GET) and OPTIONS. */
@@ -55,7 +56,11 @@ export function createRouteTable(definitions: readonly FunctionDefinition[]): Ro
     // SPEC R13: HEAD runs the GET function; OPTIONS is always answered.
     if (ordered.has('GET')) allow.push('HEAD');
     allow.push('OPTIONS');
-    const route = Object.freeze({ definitions: ordered, allow: allow.join(', ') });
+    const runs = new Map<string, RouteResolution>();
+    for (const [method, definition] of ordered) runs.set(method, Object.freeze({ type: 'endpoint', definition }));
+    if (runs.has('GET')) runs.set('HEAD', runs.get('GET')!);
+    const header = allow.join(', ');
+    const route: RouteMatch = Object.freeze({ definitions: ordered, allow: header, ...createPathRoutes(runs, header, ordered.values().next().value!) });
     routes.set(key, route);
   }
 
