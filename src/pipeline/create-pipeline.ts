@@ -57,6 +57,9 @@ function then<T, U>(value: T | Promise<T>, next: (value: T) => U | Promise<U>): 
   return value instanceof Promise ? value.then(next) : next(value);
 }
 
+/** The resolutions that run a function. */
+type RunRoute = Extract<RouteResolution, { type: 'endpoint' | 'app-function' }>;
+
 /** One function run, as the pipeline carries it from admission to the record. */
 interface Run {
   fn: RegisteredFunction;
@@ -70,139 +73,142 @@ interface Run {
   keep: boolean;
 }
 
+/** A request refused before anything ran (400, 404, 405, 413, 429, 500, 503): its answer and ERROR record. */
+function refuse(deps: PipelineDeps, request: EndpointRequest, error: AnsweredError, endpoint: string, functionId: string | undefined, keep: boolean): PipelineResult {
+  const response = buildErrorResponse(error, request.requestId, deps.production);
+  if (!keep) return { response, record: null };
+  const record = buildLogRecord({
+    id: request.requestId, createdAt: Date.now(), status: 'ERROR', executionTime: 0, memoryUsedMb: 0,
+    memoryLimitMb: deps.options.memoryLimitMb, log: '', error: { type: error.code, message: error.message, stackTrace: [] },
+    endpoint, method: request.method, statusCode: response.statusCode, functionId,
+  });
+  deps.emit(record);
+  return { response, record };
+}
+
+function accountIdFor(options: ResolvedOptions, request: unknown): number {
+  if (typeof options.accountId === 'number') return options.accountId;
+  try {
+    const id = options.accountId(request);
+    return Number.isInteger(id) && id >= 0 ? id : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** What runs, read from the request; or the refusal when the request cannot run. */
+function prepareRun(deps: PipelineDeps, route: RunRoute, request: EndpointRequest, keep: boolean): Run | PipelineResult {
+  const { options } = deps;
+  const def = route.definition;
+  const endpoint = def.endpoint ?? def.name;
+  const cors = buildCorsHeaders(options.cors, request.headers.origin);
+  const fn = deps.functions().get(def.id);
+  if (fn === undefined) {
+    // Removed by a reload between routing and now.
+    return refuse(deps, request, { code: 'HSF_NOT_FOUND', message: `No function serves ${request.method} ${request.path} any more.`, headers: cors }, endpoint, def.id, keep);
+  }
+  const input = readRequestInput(request);
+  if (input instanceof HubSpotFunctionsError) {
+    return refuse(deps, request, { code: input.code, message: input.message, status: input.status, headers: cors }, endpoint, def.id, keep);
+  }
+  const appFunction = route.type === 'app-function';
+  // SPEC R23: an endpoint's context.rawBody needs the bytes; app functions have no rawBody.
+  if (options.rawBody && !appFunction && input.raw === null) {
+    const message = 'rawBody is on, but a body parser read the request without keeping its bytes. Mount hubspot-functions before the parser, or keep them: express.json({ verify: (req, res, buf) => { req.rawBody = buf } }).';
+    return refuse(deps, request, { code: 'HSF_RAW_BODY_UNAVAILABLE', message, headers: cors }, endpoint, def.id, keep);
+  }
+  const timeoutMs = appFunction ? options.appFunctionTimeoutMs : options.timeoutMs;
+  return { fn, request, input, endpoint, appFunction, accountId: accountIdFor(options, request.request), timeoutMs, cors, keep };
+}
+
+/** SPEC R55: admission; over the budget, 429 with Retry-After and nothing runs. */
+function admit(deps: PipelineDeps, run: Run): PipelineResult | Promise<PipelineResult> {
+  return then(deps.limiter.admit(run.accountId, run.timeoutMs), (admission) => {
+    if (admission.admitted) return start(deps, run, admission);
+    const seconds = admission.retryAfterSeconds;
+    return refuse(deps, run.request, {
+      code: 'HSF_RATE_LIMITED',
+      message: `Account ${run.accountId} spent its execution budget for this window. Retry after ${seconds} s.`,
+      headers: [['Retry-After', String(seconds)], ...run.cors],
+    }, run.endpoint, run.fn.definition.id, run.keep);
+  });
+}
+
+function start(deps: PipelineDeps, run: Run, admission: Admission): Promise<PipelineResult> {
+  const { fn, request } = run;
+  const id = fn.definition.id;
+  const createdAt = Date.now();
+  let running: Promise<RunResult>;
+  try {
+    // runner.run() always answers a promise: Promise.resolve() adds none.
+    running = Promise.resolve(then(buildFunctionContext(run, admission.limits, deps.options, id), (data) =>
+      deps.runner.run({ requestId: request.requestId, functionId: id, data, timeoutMs: run.timeoutMs })));
+  } catch (error) {
+    admission.settle(0);
+    throw error;
+  }
+  return running.then((result) => {
+    // The measured time replaces the reservation (SPEC R55); settle() never throws.
+    admission.settle(result.executionTime);
+    return finish(deps, run, result, createdAt);
+  });
+}
+
+/** The answer of a run, and its record when someone keeps it (SPEC R60). */
+function finish(deps: PipelineDeps, run: Run, result: RunResult, createdAt: number): PipelineResult {
+  const { fn, request } = run;
+  const answered = answerOutcome(result.outcome, {
+    requestId: request.requestId, timeoutMs: run.timeoutMs, redactions: fn.redactions, production: deps.production, cors: run.cors,
+  });
+  let record: LogRecord | null = null;
+  if (run.keep) {
+    record = redactStrings(buildLogRecord({
+      id: request.requestId, createdAt, status: statusOf(result, answered.response.statusCode),
+      executionTime: result.executionTime, memoryUsedMb: result.memoryUsedMb, memoryLimitMb: deps.options.memoryLimitMb,
+      log: result.log, error: answered.error, endpoint: run.endpoint, method: request.method,
+      statusCode: answered.response.statusCode, functionId: fn.definition.id, accountId: run.accountId,
+    }), fn.redactions);
+    deps.emit(record);
+  }
+  return answered.value === undefined ? { response: answered.response, record } : { response: answered.response, record, value: answered.value };
+}
+
+/** Everything but a run: not ours, closed, a preflight, a 405. */
+function answerWithoutRun(deps: PipelineDeps, route: Exclude<RouteResolution, RunRoute>, request: EndpointRequest, keep: boolean): PipelineResult {
+  const { options } = deps;
+  if (route.type === 'not-ours') {
+    return refuse(deps, request, { code: 'HSF_NOT_FOUND', message: `No function serves ${request.method} ${request.path}.` }, request.path, undefined, keep);
+  }
+  if (route.type === 'preflight') {
+    // SPEC R13: 204 with Allow (and CORS when on), nothing runs, no record.
+    const cors = buildCorsHeaders(options.cors, request.headers.origin, { allow: route.allow, requestHeaders: request.headers['access-control-request-headers'] });
+    return { response: { statusCode: 204, headers: [['Allow', route.allow], ...cors], body: Buffer.alloc(0) }, record: null };
+  }
+  const def = route.definition;
+  const cors = buildCorsHeaders(options.cors, request.headers.origin);
+  const message = `${request.method} is not allowed on ${request.path}; allowed: ${route.allow}.`;
+  return refuse(deps, request, { code: 'HSF_METHOD_NOT_ALLOWED', message, headers: [['Allow', route.allow], ...cors] }, def.endpoint ?? def.name, def.id, keep);
+}
+
 /**
  * Creates the pipeline over a runner, a limiter and the record sink.
  * @example
  * const result = await pipeline.answer(router.resolve('GET', '/_hcms/api/hello'), request);
  */
 export function createPipeline(deps: PipelineDeps): Pipeline {
-  const { options, production } = deps;
-
-  function keeps(keepRecord: boolean): boolean {
-    return keepRecord || deps.listening();
-  }
-
-  /** A request refused before anything ran (400, 404, 405, 413, 429, 500, 503): its answer and ERROR record. */
-  function refuse(request: EndpointRequest, error: AnsweredError, endpoint: string, functionId: string | undefined, keep: boolean): PipelineResult {
-    const response = buildErrorResponse(error, request.requestId, production);
-    if (!keep) return { response, record: null };
-    const record = buildLogRecord({
-      id: request.requestId, createdAt: Date.now(), status: 'ERROR', executionTime: 0, memoryUsedMb: 0,
-      memoryLimitMb: options.memoryLimitMb, log: '', error: { type: error.code, message: error.message, stackTrace: [] },
-      endpoint, method: request.method, statusCode: response.statusCode, functionId,
-    });
-    deps.emit(record);
-    return { response, record };
-  }
-
-  function accountIdFor(request: unknown): number {
-    if (typeof options.accountId === 'number') return options.accountId;
-    try {
-      const id = options.accountId(request);
-      return Number.isInteger(id) && id >= 0 ? id : 0;
-    } catch {
-      return 0;
-    }
-  }
-
-  function prepareRun(route: Extract<RouteResolution, { type: 'endpoint' | 'app-function' }>, request: EndpointRequest, keep: boolean): Run | PipelineResult {
-    const def = route.definition;
-    const endpoint = def.endpoint ?? def.name;
-    const cors = buildCorsHeaders(options.cors, request.headers.origin);
-    const fn = deps.functions().get(def.id);
-    if (fn === undefined) {
-      // Removed by a reload between routing and now.
-      return refuse(request, { code: 'HSF_NOT_FOUND', message: `No function serves ${request.method} ${request.path} any more.`, headers: cors }, endpoint, def.id, keep);
-    }
-    const input = readRequestInput(request);
-    if (input instanceof HubSpotFunctionsError) {
-      return refuse(request, { code: input.code, message: input.message, status: input.status, headers: cors }, endpoint, def.id, keep);
-    }
-    const appFunction = route.type === 'app-function';
-    // SPEC R23: an endpoint's context.rawBody needs the bytes; app functions have no rawBody.
-    if (options.rawBody && !appFunction && input.raw === null) {
-      const message = 'rawBody is on, but a body parser read the request without keeping its bytes. Mount hubspot-functions before the parser, or keep them: express.json({ verify: (req, res, buf) => { req.rawBody = buf } }).';
-      return refuse(request, { code: 'HSF_RAW_BODY_UNAVAILABLE', message, headers: cors }, endpoint, def.id, keep);
-    }
-    const timeoutMs = appFunction ? options.appFunctionTimeoutMs : options.timeoutMs;
-    return { fn, request, input, endpoint, appFunction, accountId: accountIdFor(request.request), timeoutMs, cors, keep };
-  }
-
-  function admit(run: Run): PipelineResult | Promise<PipelineResult> {
-    return then(deps.limiter.admit(run.accountId, run.timeoutMs), (admission) => {
-      if (admission.admitted) return start(run, admission);
-      const seconds = admission.retryAfterSeconds;
-      return refuse(run.request, {
-        code: 'HSF_RATE_LIMITED',
-        message: `Account ${run.accountId} spent its execution budget for this window. Retry after ${seconds} s.`,
-        headers: [['Retry-After', String(seconds)], ...run.cors],
-      }, run.endpoint, run.fn.definition.id, run.keep);
-    });
-  }
-
-  function start(run: Run, admission: Admission): Promise<PipelineResult> {
-    const { fn, request } = run;
-    const createdAt = Date.now();
-    let running: Promise<RunResult>;
-    try {
-      // runner.run() always answers a promise: Promise.resolve() adds none.
-      running = Promise.resolve(then(buildFunctionContext(run, admission.limits, options, fn.definition.id), (data) =>
-        deps.runner.run({ requestId: request.requestId, functionId: fn.definition.id, data, timeoutMs: run.timeoutMs })));
-    } catch (error) {
-      admission.settle(0);
-      throw error;
-    }
-    return running.then((result) => {
-      // The measured time replaces the reservation (SPEC R55); settle() never throws.
-      admission.settle(result.executionTime);
-      return finish(run, result, createdAt);
-    });
-  }
-
-  function finish(run: Run, result: RunResult, createdAt: number): PipelineResult {
-    const { fn, request } = run;
-    const answered = answerOutcome(result.outcome, {
-      requestId: request.requestId, timeoutMs: run.timeoutMs, redactions: fn.redactions, production, cors: run.cors,
-    });
-    let record: LogRecord | null = null;
-    if (run.keep) {
-      record = redactStrings(buildLogRecord({
-        id: request.requestId, createdAt, status: statusOf(result, answered.response.statusCode),
-        executionTime: result.executionTime, memoryUsedMb: result.memoryUsedMb, memoryLimitMb: options.memoryLimitMb,
-        log: result.log, error: answered.error, endpoint: run.endpoint, method: request.method,
-        statusCode: answered.response.statusCode, functionId: fn.definition.id, accountId: run.accountId,
-      }), fn.redactions);
-      deps.emit(record);
-    }
-    return answered.value === undefined ? { response: answered.response, record } : { response: answered.response, record, value: answered.value };
-  }
-
   return {
     answer(route, request, keepRecord = false) {
-      const keep = keeps(keepRecord);
-      if (route.type === 'not-ours') {
-        return refuse(request, { code: 'HSF_NOT_FOUND', message: `No function serves ${request.method} ${request.path}.` }, request.path, undefined, keep);
+      const keep = keepRecord || deps.listening();
+      if (deps.closed() && route.type !== 'not-ours') {
+        return refuse(deps, request, { code: 'HSF_CLOSED', message: 'hubspot-functions was closed and no longer runs functions.' }, request.path, undefined, keep);
       }
-      if (deps.closed()) {
-        return refuse(request, { code: 'HSF_CLOSED', message: 'hubspot-functions was closed and no longer runs functions.' }, request.path, undefined, keep);
-      }
-      if (route.type === 'preflight') {
-        // SPEC R13: 204 with Allow (and CORS when on), nothing runs, no record.
-        const cors = buildCorsHeaders(options.cors, request.headers.origin, { allow: route.allow, requestHeaders: request.headers['access-control-request-headers'] });
-        return { response: { statusCode: 204, headers: [['Allow', route.allow], ...cors], body: Buffer.alloc(0) }, record: null };
-      }
-      if (route.type === 'method-not-allowed') {
-        const def = route.definition;
-        const cors = buildCorsHeaders(options.cors, request.headers.origin);
-        const message = `${request.method} is not allowed on ${request.path}; allowed: ${route.allow}.`;
-        return refuse(request, { code: 'HSF_METHOD_NOT_ALLOWED', message, headers: [['Allow', route.allow], ...cors] }, def.endpoint ?? def.name, def.id, keep);
-      }
-      const run = prepareRun(route, request, keep);
+      if (route.type !== 'endpoint' && route.type !== 'app-function') return answerWithoutRun(deps, route, request, keep);
+      const run = prepareRun(deps, route, request, keep);
       if (!('fn' in run)) return run;
       // Only a function still loading is waited for; a settled one costs no await (issue #7).
-      if (run.fn.status !== 'pending') return admit(run);
+      if (run.fn.status !== 'pending') return admit(deps, run);
       run.fn.prioritize();
-      return run.fn.prepared.then(() => admit(run));
+      return run.fn.prepared.then(() => admit(deps, run));
     },
   };
 }
