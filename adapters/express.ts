@@ -9,6 +9,7 @@ interface ExpressRequest extends IncomingMessage {
   originalUrl: string;
   ip?: string;
   body?: unknown;
+  app?: { enabled(setting: string): boolean };
 }
 
 /** Express middleware with the host attached. */
@@ -31,7 +32,8 @@ export function hubspotFunctions(source: string | string[], options: AllOptions 
       originalUrl: req.originalUrl,
       // `req.rawBody`: the bytes an `express.json({ verify })` hook kept (SPEC R23).
       parsedBody: { value: req.body, raw: (req as { rawBody?: Buffer | string }).rawBody },
-      clientIp: req.ip,
+      // Without `trust proxy`, req.ip is the socket's address, which the core reads itself.
+      clientIp: req.app?.enabled('trust proxy') ? req.ip : undefined,
       request: req,
     });
     // Not ours: the host app decides (SPEC R12). Ours is answered by the core, errors included (SPEC R48).
