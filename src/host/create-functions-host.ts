@@ -1,11 +1,13 @@
 // The framework-agnostic host: configuration at mount (SPEC R7), modules behind `ready`, one
 // pipeline for HTTP and `invoke`, and close(). Adapters only translate to and from it.
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { loadDefinitions } from '../config/load-definitions';
 import type { Runner, RunnerEvent } from '../definitions';
 import { createLimiter } from '../limits/create-limiter';
 import { createStderrSink } from '../logs/format-log-record';
 import { normalizeOptions, type AllOptions } from '../options';
+import { writeErrorResponse } from '../response/write-error';
 import { createInlineRunner } from '../runner/inline-runner';
 import { createWorkerRunner } from '../runner/worker-runner';
 import type { LogRecord, RouteInfo } from '../types';
@@ -43,6 +45,20 @@ export interface FunctionsHost {
   reload(changedFiles?: readonly string[]): Promise<ReloadResult>;
   /** Drains in-flight calls, then stops runners, timers and watchers. */
   close(): Promise<void>;
+}
+
+/** A bug of ours costs one request: a JSON 500 (SPEC R48), or a cut connection once headers went out. */
+function answerInternalError(res: ServerResponse, error: unknown, production: boolean): void {
+  if (!res.headersSent) {
+    const message = `hubspot-functions failed: ${error instanceof Error ? error.message : String(error)}`;
+    try {
+      writeErrorResponse(res, { code: 'HSF_FUNCTION_ERROR', message, status: 500 }, randomUUID(), { production });
+      return;
+    } catch {
+      // Writing failed as well (a header the host app set, a socket gone): cut the connection.
+    }
+  }
+  res.destroy();
 }
 
 function pathOf(url: string | undefined): string {
@@ -137,12 +153,20 @@ export function createFunctionsHost(source: string | string[], options: AllOptio
       return () => listeners.delete(listener);
     },
   });
+  // The host's one entry: it never rejects (issue #10 item 1). `serve` discards its promise and a
+  // framework would render a rejection as its own error page, so a failure anywhere below,
+  // dashboard included, is answered here as a JSON error with a request id (SPEC R48).
   const dispatch = async (req: IncomingMessage, res: ServerResponse, info: FrameworkRequestInfo): Promise<boolean> => {
-    if (dashboard?.owns(info.path)) {
-      await dashboard.handle(req, res, info);
+    try {
+      if (dashboard?.owns(info.path)) {
+        await dashboard.handle(req, res, info);
+        return true;
+      }
+      return await http.dispatch(req, res, info);
+    } catch (error) {
+      answerInternalError(res, error, production);
       return true;
     }
-    return http.dispatch(req, res, info);
   };
   const reload = async (changedFiles: readonly string[] = []): Promise<ReloadResult> => {
     const result = await set.reload(changedFiles);
