@@ -21,7 +21,7 @@ export const ERROR_CODES = {
   HSF_BODY_READ_FAILED: { status: 400, meaning: 'The request body could not be read (aborted, or an unsupported encoding)', fix: 'Resend the request; use identity, gzip, deflate or br encoding' },
   HSF_BODY_TOO_LARGE: { status: 413, meaning: 'The request body is over `maxBodyBytes` (6 MB, SPEC R24)', fix: 'Send less than 6 MB, or raise `maxBodyBytes`' },
   HSF_RATE_LIMITED: { status: 429, meaning: 'The account spent its execution budget for this window (SPEC R55)', fix: 'Retry after the `Retry-After` seconds, or raise `rateLimit.budgetMs`' },
-  HSF_OVERLOADED: { status: 503, meaning: 'Every instance of this function is busy and its queue is full', fix: 'Retry after `Retry-After` seconds, or raise the pool and queue sizes' },
+  HSF_OVERLOADED: { status: 503, meaning: 'Every instance of this function is busy and its queue is full (or the dashboard has `dashboard.maxStreams` event streams open)', fix: 'Retry after `Retry-After` seconds, or raise the pool and queue sizes (`dashboard.maxStreams`)' },
   HSF_FUNCTION_LOAD_FAILED: { status: 500, meaning: 'The function could not be loaded (missing file, no `main`, a throw at load) (SPEC R7)', fix: 'Read the log record\'s error, fix the file; `ready` names it at start' },
   HSF_FUNCTION_ERROR: { status: 500, meaning: 'The function threw or its promise rejected (SPEC R46)', fix: 'Read the stack in the log record; catch the error and answer a response' },
   HSF_FUNCTION_CRASHED: { status: 500, meaning: 'The function\'s worker ended (`process.exit`, an uncaught error in a timer)', fix: 'Remove the `process.exit`; catch errors in timers and callbacks' },
@@ -29,7 +29,8 @@ export const ERROR_CODES = {
   HSF_RESPONSE_INVALID: { status: 500, meaning: 'The response cannot be sent: a cycle, a BigInt, a bad status or header value (SPEC R52)', fix: 'Return plain JSON data, a status between 200 and 599 and string header values' },
   HSF_RESPONSE_TOO_LARGE: { status: 500, meaning: 'The response body is over 6 MB (SPEC R52)', fix: 'Return less than 6 MB (paginate)' },
   HSF_RAW_BODY_UNAVAILABLE: { status: 500, meaning: '`rawBody: true`, but a host body parser consumed the stream without keeping its bytes', fix: 'Mount before the body parser, or keep the bytes: `express.json({ verify: (req, res, buf) => { req.rawBody = buf } })`' },
-  HSF_DASHBOARD_FORBIDDEN: { status: 403, meaning: 'The dashboard\'s `authorize(request)` refused the request (or threw)', fix: 'Sign in as your `authorize` hook expects, or change the hook' },
+  HSF_DASHBOARD_UNAUTHORIZED: { status: 401, meaning: 'The dashboard has a `token` and the request carried none, or another (issue #10)', fix: 'Open `<dashboard path>?token=<token>` once (it sets the `hsf_dashboard` cookie), or send `Authorization: Bearer <token>`' },
+  HSF_DASHBOARD_FORBIDDEN: { status: 403, meaning: 'The dashboard refused the request: its `Host` is not loopback or in `dashboard.allowedHosts`, its `Origin` is another site, or `authorize(request)` said no (or threw)', fix: 'Open it on localhost or add the name to `dashboard.allowedHosts`; sign in as your `authorize` hook expects' },
   HSF_DASHBOARD_ASSETS_MISSING: { status: 500, meaning: 'The dashboard\'s page files are missing from the installed package', fix: 'Reinstall hubspot-functions; from a clone, run `npm run build`' },
   HSF_TIMEOUT: { status: 504, meaning: 'The function did not answer within `timeoutMs` (10 s, SPEC R45)', fix: 'Make it faster, call `sendResponse`/return a value, or raise `timeoutMs`' },
 } as const satisfies Record<string, { status: number; meaning: string; fix: string }>;

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Pipeline, PipelineResult } from '../pipeline/create-pipeline';
 import { fromHttpRequest, type EndpointRequest, type FrameworkRequestInfo, type TranslateOptions } from '../request/endpoint-request';
-import { writeErrorResponse } from '../response/error-response';
+import { writeInternalError } from '../response/error-response';
 import { writeResponse } from '../response/write-response';
 import type { Router } from '../routing/create-router';
 import type { RouteResolution } from '../routing/route-resolution';
@@ -25,11 +25,7 @@ export function createHttpEdge(deps: { router(): Router; pipeline: Pipeline; opt
   const { pipeline, options, production } = deps;
 
   function fail(res: ServerResponse, requestId: string, error: unknown, done: (() => void) | undefined): void {
-    if (res.headersSent) res.destroy();
-    else {
-      const message = `hubspot-functions failed: ${error instanceof Error ? error.message : String(error)}`;
-      writeErrorResponse(res, { code: 'HSF_FUNCTION_ERROR', message }, requestId, { production });
-    }
+    writeInternalError(res, error, requestId, production);
     done?.();
   }
 

@@ -3,6 +3,7 @@
 // (pipeline/), the runner (runner/), and around them the live function set (functions/), the
 // records, the dashboard and the watcher. Configuration is read at mount (SPEC R7), modules load
 // behind `ready`. Adapters only translate to and from it.
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { loadDefinitions } from '../config/load-definitions';
 import { createDashboard, type Dashboard } from '../dashboard/create-dashboard';
@@ -14,6 +15,7 @@ import { createLimiter } from '../limits/create-limiter';
 import { normalizeOptions, type AllOptions, type ResolvedOptions } from '../options';
 import { createPipeline } from '../pipeline/create-pipeline';
 import type { FrameworkRequestInfo } from '../request/endpoint-request';
+import { writeInternalError } from '../response/error-response';
 import { createInlineRunner } from '../runner/inline-runner';
 import { createWorkerRunner } from '../runner/worker-runner';
 import type { FunctionsWarning, LogRecord, RouteInfo } from '../types';
@@ -114,9 +116,19 @@ export function createFunctionsHost(source: string | string[], options: AllOptio
     options: resolved.dashboard, routes: () => set.registry.routes(), subscribe: records.subscribe,
   });
   const invoker = createInvoker({ definitions: () => set.definitions, router: () => set.router, pipeline });
+  // The host's one entry never throws and never rejects (issue #10 item 1): the edge answers its
+  // own failures, and a failure of the dashboard is answered here, as JSON with a request id (SPEC R48).
   const serve: FunctionsHost['serve'] = (req, res, info, done) => {
     if (dashboard === null || !dashboard.owns(info.path)) return edge.serve(req, res, info, done);
-    void dashboard.handle(req, res, info).then(done, done);
+    const failed = (error: unknown): void => {
+      writeInternalError(res, error, randomUUID(), production);
+      done?.();
+    };
+    try {
+      dashboard.handle(req, res, info).then(done, failed);
+    } catch (error) {
+      failed(error);
+    }
     return true;
   };
   const dispatch = (req: IncomingMessage, res: ServerResponse, info: FrameworkRequestInfo): Promise<boolean> =>

@@ -67,3 +67,21 @@ export function writeErrorResponse(
     extraHeaders: [['x-request-id', requestId]],
   });
 }
+
+/**
+ * The last resort for a failure of ours (never a function's: those are outcomes): a JSON 500 if
+ * nothing was written yet, else the connection is cut. Never throws: whatever a request holds
+ * costs that request, never the host app (issue #10 item 1).
+ */
+export function writeInternalError(res: ServerResponse, error: unknown, requestId: string, production: boolean): void {
+  if (!res.headersSent) {
+    const message = `hubspot-functions failed: ${error instanceof Error ? error.message : String(error)}`;
+    try {
+      writeErrorResponse(res, { code: 'HSF_FUNCTION_ERROR', message }, requestId, { production });
+      return;
+    } catch {
+      // Writing failed as well (a header the host app set, a socket gone): cut the connection.
+    }
+  }
+  res.destroy();
+}

@@ -163,6 +163,49 @@ describe('serve', () => {
   });
 });
 
+describe('serve --dashboard under attack (issue #10)', () => {
+  test('issue #10 items 1 and 5: --dashboard-token under NODE_ENV=production turns the dashboard on behind the token; a malformed escape is a JSON 404 and serve keeps serving', async () => {
+    const server = await startServe([basic, '--dashboard-token', 's3cret-token'], { NODE_ENV: 'production' });
+    try {
+      assert.match(server.output(), /dashboard: http:\/\/127\.0\.0\.1:\d+\/__dashboard/);
+      assert.ok(!server.output().includes('s3cret-token'), 'the token is never printed');
+      const bearer = { Authorization: 'Bearer s3cret-token' };
+      const bad = await fetch(`${server.url}/__dashboard/api/records/%E0`, { headers: bearer, signal: AbortSignal.timeout(5_000) });
+      assert.equal(bad.status, 404);
+      const body = (await bad.json()) as { code: string; requestId: string };
+      assert.equal(body.code, 'HSF_NOT_FOUND');
+      assert.equal(bad.headers.get('x-request-id'), body.requestId);
+      assert.equal((await fetch(`${server.url}/_hcms/api/hello`)).status, 200);
+      const denied = await fetch(`${server.url}/__dashboard/api/routes`);
+      assert.equal(denied.status, 401);
+      assert.equal(((await denied.json()) as { code: string }).code, 'HSF_DASHBOARD_UNAUTHORIZED');
+      assert.equal((await fetch(`${server.url}/__dashboard/api/routes`, { headers: bearer })).status, 200);
+      const visit = await fetch(`${server.url}/__dashboard?token=s3cret-token`, { redirect: 'manual' });
+      assert.equal(visit.status, 302);
+      assert.equal(visit.headers.get('location'), '/__dashboard');
+      const cookie = visit.headers.get('set-cookie')!.split(';')[0]!;
+      assert.equal((await fetch(`${server.url}/__dashboard`, { headers: { Cookie: cookie } })).status, 200);
+    } finally {
+      assert.equal(await server.stop(), 0);
+    }
+  });
+
+  test('issue #10 item 5: HUBSPOT_FUNCTIONS_DASHBOARD_TOKEN sets the token; under NODE_ENV=production --dashboard without one is a usage error', async () => {
+    const refused = await runCli(['serve', '--port', '0', '--dashboard', basic], { env: { NODE_ENV: 'production', HUBSPOT_FUNCTIONS_DASHBOARD_TOKEN: '' } });
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /--dashboard-token/);
+    assert.match(refused.stderr, /HUBSPOT_FUNCTIONS_DASHBOARD_TOKEN/);
+    assert.equal((await runCli(['serve', '--port', '0', '--dashboard-token', 'two words', basic])).code, 2);
+    const fromEnv = await startServe([basic, '--dashboard'], { NODE_ENV: 'production', HUBSPOT_FUNCTIONS_DASHBOARD_TOKEN: 'from-env' });
+    try {
+      assert.equal((await fetch(`${fromEnv.url}/__dashboard/api/routes`)).status, 401);
+      assert.equal((await fetch(`${fromEnv.url}/__dashboard/api/routes`, { headers: { Authorization: 'Bearer from-env' } })).status, 200);
+    } finally {
+      assert.equal(await fromEnv.stop(), 0);
+    }
+  });
+});
+
 describe('serve --rate-limit --redis', { skip: redisSkipReason() }, () => {
   test('SPEC R55, issue #4: two servers on one Redis spend one budget; the second answers 429 with Retry-After', async () => {
     const redis = await startRedis();
