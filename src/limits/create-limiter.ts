@@ -1,16 +1,21 @@
 // The execution budget per account (SPEC R55) and the figures behind `context.limits` (SPEC R28).
 //
-// Reservation: admission reserves time up front, atomically in the store, and the measured wall
-// time replaces the reservation when the call ends. The reservation is an estimate, not the whole
-// timeout: twice the account's running average execution time (or the average over all accounts),
-// capped by the call's `timeoutMs` and by the budget; before anything has been measured it is the
-// whole `timeoutMs`. Reserving the whole timeout would refuse requests while most of the budget is
-// still unspent (a 10 s timeout would turn away every request in the last 10 s of budget).
+// Admission charges what ran, as HubSpot counts it: a call is refused only when the account's
+// time in the window has reached the budget, that is settled calls (their measured time, in the
+// buckets they ran in: sliding-window.ts) plus the calls in flight (the larger of what they have
+// used so far and what their functions are estimated to take: in-flight.ts). A function never
+// measured is estimated at 0, never at its timeout, so a burst on a fresh server is admitted
+// while budget is left. The check and the charge are one atomic step in the store (the memory
+// store's synchronous code; one Lua script in Redis, on Redis's clock).
 //
-// Guarantee: at every admission, settled time plus outstanding reservations in the window stay
-// within the budget. So the execution time admitted in a window never exceeds the budget plus the
-// overrun of the calls in flight: at most, for each call in flight, its `timeoutMs` minus its
-// reservation (zero for calls reserved at their full timeout).
+// Bound: at every admission the charge is under the budget, and the charge is at least what has
+// run in the window. After the last admission only the calls then in flight can add time, so
+// the execution time that runs in any window is under the budget plus, for each call in flight at
+// the last admission (that call included), its timeout minus what it had used by then: less than
+// the budget + (calls in flight) × timeout. Estimates shrink it in practice (a slow function is
+// charged its expected time up front). Outside the bound: admissions while the store is down with
+// `failOpen` (uncounted), calls still running after their entry expired (in-flight.ts), and the
+// window's resolution (it holds `windowMs` to `windowMs` + one bucket).
 //
 // Store failures: every store call is raced against STORE_DEADLINE_MS. When it fails or is slow,
 // the request is admitted uncounted (`failOpen: true`, the default) or refused with
@@ -24,8 +29,6 @@ import { createStoreHealth, describeFailure, raceDeadline, STORE_DEADLINE_MS, ty
 
 /** The default budget (HubSpot: 600 execution-seconds per minute, SPEC R55). */
 const DEFAULT_BUDGET_MS = 600_000;
-/** Reservation = this many times the average execution time (headroom for slower calls). */
-const RESERVE_HEADROOM = 2;
 
 /** The answer to one admission. */
 export interface Admission {
@@ -34,41 +37,38 @@ export interface Admission {
   limits: Limits;
   /** Whole seconds (≥ 1) until the window frees enough, when refused; 0 when admitted. */
   retryAfterSeconds: number;
-  /** Replaces the reservation with the measured time. A no-op when refused; never throws. */
+  /** Ends the call: its measured time joins the window. A no-op when refused; never throws. */
   settle(actualMs: number): void;
 }
 
 /** Admits or refuses executions against each account's budget. */
 export interface Limiter {
-  admit(accountId: number, timeoutMs: number): Promise<Admission>;
+  /** @param functionId the function's definition id: its own running average is its estimate. */
+  admit(accountId: number, functionId: string, timeoutMs: number): Promise<Admission>;
   /** Releases what the limiter created (a store passed in options stays the caller's to close). */
   close(): Promise<void>;
 }
 
 const NO_OP = (): void => {};
 
-/** How much of the budget one call reserves at admission (see the comment at the top). */
-export function computeReservation(average: number | null, timeoutMs: number, budgetMs: number): number {
-  const cap = Math.max(1, Math.min(Math.ceil(timeoutMs), budgetMs));
-  if (average === null) return cap;
-  return Math.min(cap, Math.max(1, Math.ceil(average * RESERVE_HEADROOM)));
-}
-
-/** Executions of average length that fit in `remainingMs` (SPEC R28: finite, integer ≥ 0). */
+/**
+ * Executions of `averageMs` that fit in `remainingMs` (SPEC R28: finite, integer ≥ 0). Before a
+ * function is measured its timeout stands in: how many certainly fit.
+ */
 export function estimateExecutions(remainingMs: number, averageMs: number): number {
   return Math.max(0, Math.floor(remainingMs / Math.max(1, averageMs)));
 }
 
 function createOffLimiter(estimate: DurationEstimate): Limiter {
   return {
-    async admit(accountId, timeoutMs) {
+    async admit(_accountId, functionId, timeoutMs) {
       // SPEC R28: still finite figures, the default budget as if untouched.
-      const average = estimate.average(accountId) ?? Math.max(1, timeoutMs);
+      const average = estimate.average(functionId) ?? timeoutMs;
       return {
         admitted: true,
         limits: { timeRemaining: DEFAULT_BUDGET_MS, executionsRemaining: estimateExecutions(DEFAULT_BUDGET_MS, average) },
         retryAfterSeconds: 0,
-        settle: (actualMs) => estimate.record(accountId, actualMs),
+        settle: (actualMs) => estimate.record(functionId, actualMs),
       };
     },
     close: () => Promise.resolve(),
@@ -79,7 +79,7 @@ function createOffLimiter(estimate: DurationEstimate): Limiter {
  * Creates the limiter for resolved `rateLimit` options; `null` (rate limiting off) admits all.
  * @example
  * const limiter = createLimiter(options.rateLimit, { onWarning: options.onWarning });
- * const admission = await limiter.admit(accountId, options.timeoutMs);
+ * const admission = await limiter.admit(accountId, fn.definition.id, options.timeoutMs);
  */
 export function createLimiter(
   config: ResolvedRateLimit | null,
@@ -110,8 +110,27 @@ export function createLimiter(
     }
   }
 
-  function fromResult(accountId: number, request: ReserveRequest, result: ReserveResult): Admission {
-    const average = estimate.average(accountId) ?? request.reserveMs;
+  /** An admitted call: `context.limits` from what is left, and a settle that counts once. */
+  function admitted(functionId: string, timeoutMs: number, remainingMs: number, executions: number | null, settle: (actualMs: number) => void): Admission {
+    const timeRemaining = Math.max(0, Math.floor(remainingMs));
+    const executionsRemaining = rate.maxExecutions !== null && executions !== null
+      ? Math.max(0, rate.maxExecutions - executions)
+      : estimateExecutions(timeRemaining, estimate.average(functionId) ?? timeoutMs);
+    let settled = false;
+    return {
+      admitted: true,
+      limits: { timeRemaining, executionsRemaining },
+      retryAfterSeconds: 0,
+      settle(actualMs) {
+        if (settled) return;
+        settled = true;
+        estimate.record(functionId, actualMs);
+        settle(actualMs);
+      },
+    };
+  }
+
+  function fromResult(functionId: string, timeoutMs: number, request: ReserveRequest, result: ReserveResult): Admission {
     if (!result.admitted || result.reservationId === undefined) {
       return {
         admitted: false,
@@ -121,28 +140,13 @@ export function createLimiter(
       };
     }
     const reservationId = result.reservationId;
-    const timeRemaining = Math.max(0, Math.floor(result.remainingMs));
-    const executionsRemaining = rate.maxExecutions === null
-      ? estimateExecutions(timeRemaining, average)
-      : Math.max(0, rate.maxExecutions - result.executions);
-    let settled = false;
-    return {
-      admitted: true,
-      limits: { timeRemaining, executionsRemaining },
-      retryAfterSeconds: 0,
-      settle(actualMs) {
-        if (settled) return;
-        settled = true;
-        estimate.record(accountId, actualMs);
-        settleInStore(request, reservationId, actualMs);
-      },
-    };
+    return admitted(functionId, timeoutMs, result.remainingMs, result.executions, (actualMs) => settleInStore(request, reservationId, actualMs));
   }
 
   /** The answer without the store: admitted uncounted, or refused for a second (failOpen). */
-  function withoutStore(accountId: number, request: ReserveRequest, late: Promise<ReserveResult> | null): Admission {
-    // A reservation that lands after the deadline is settled all the same, so it never leaks:
-    // with the measured time when the request ran, with 0 when it was refused.
+  function withoutStore(functionId: string, timeoutMs: number, request: ReserveRequest, late: Promise<ReserveResult> | null): Admission {
+    // An admission that lands after the deadline is settled all the same, so it never lingers in
+    // flight: with the measured time when the request ran, with 0 when it was refused.
     const settleLate = (actualMs: number): void => {
       late?.then(
         (r) => { if (r.admitted && r.reservationId !== undefined) settleInStore(request, r.reservationId, actualMs); },
@@ -153,33 +157,23 @@ export function createLimiter(
       settleLate(0);
       return { admitted: false, limits: { timeRemaining: 0, executionsRemaining: 0 }, retryAfterSeconds: 1, settle: NO_OP };
     }
-    const average = estimate.average(accountId) ?? request.reserveMs;
-    let settled = false;
-    return {
-      admitted: true,
-      // The store cannot tell what is left: show the budget as if untouched (finite, SPEC R28).
-      limits: { timeRemaining: rate.budgetMs, executionsRemaining: estimateExecutions(rate.budgetMs, average) },
-      retryAfterSeconds: 0,
-      settle(actualMs) {
-        if (settled) return;
-        settled = true;
-        estimate.record(accountId, actualMs);
-        settleLate(actualMs);
-      },
-    };
+    // The store cannot tell what is left: show the budget as if untouched (finite, SPEC R28).
+    return admitted(functionId, timeoutMs, rate.budgetMs, null, settleLate);
   }
 
   return {
-    async admit(accountId, timeoutMs) {
+    async admit(accountId, functionId, timeoutMs) {
+      const average = estimate.average(functionId);
       const request: ReserveRequest = {
         key: `acct:${accountId}`,
-        reserveMs: computeReservation(estimate.average(accountId), timeoutMs, rate.budgetMs),
+        estimateMs: average === null ? 0 : Math.min(Math.round(average), timeoutMs),
+        timeoutMs,
         budgetMs: rate.budgetMs,
         windowMs: rate.windowMs,
         maxExecutions: rate.maxExecutions,
       };
       const probing = health.down;
-      if (probing && !health.tryStartProbe()) return withoutStore(accountId, request, null);
+      if (probing && !health.tryStartProbe()) return withoutStore(functionId, timeoutMs, request, null);
       const pending = callReserve(request);
       let outcome: StoreOutcome<ReserveResult>;
       try {
@@ -192,10 +186,10 @@ export function createLimiter(
       }
       if (outcome.kind === 'ok') {
         health.markRecovered();
-        return fromResult(accountId, request, outcome.value);
+        return fromResult(functionId, timeoutMs, request, outcome.value);
       }
       health.markFailed(describeFailure(outcome));
-      return withoutStore(accountId, request, outcome.kind === 'timeout' ? pending : null);
+      return withoutStore(functionId, timeoutMs, request, outcome.kind === 'timeout' ? pending : null);
     },
     async close() {
       if (ownStore) await store.close?.();

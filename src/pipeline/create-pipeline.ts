@@ -123,7 +123,7 @@ function prepareRun(deps: PipelineDeps, route: RunRoute, request: EndpointReques
 
 /** SPEC R55: admission; over the budget, 429 with Retry-After and nothing runs. */
 function admit(deps: PipelineDeps, run: Run): PipelineResult | Promise<PipelineResult> {
-  return then(deps.limiter.admit(run.accountId, run.timeoutMs), (admission) => {
+  return then(deps.limiter.admit(run.accountId, run.fn.definition.id, run.timeoutMs), (admission) => {
     if (admission.admitted) return start(deps, run, admission);
     const seconds = admission.retryAfterSeconds;
     return refuse(deps, run.request, {
@@ -148,7 +148,7 @@ function start(deps: PipelineDeps, run: Run, admission: Admission): Promise<Pipe
     throw error;
   }
   return running.then((result) => {
-    // The measured time replaces the reservation (SPEC R55); settle() never throws.
+    // The measured time joins the window (SPEC R55); settle() never throws.
     admission.settle(result.executionTime);
     return finish(deps, run, result, createdAt);
   });

@@ -224,4 +224,30 @@ describe('serve --rate-limit --redis', { skip: redisSkipReason() }, () => {
       await redis.stop();
     }
   });
+
+  test('SPEC R55, issue #10: two servers on one Redis budget of 1 s, called alternately with a 300 ms function, admit 3-4 of 10', async () => {
+    // HubSpot charges what ran: 300 + 300 + 300 ms leave budget for a fourth call (or a third
+    // when the calls measured over 333 ms). A cold server must not charge its timeout.
+    const redis = await startRedis();
+    const servers = [
+      await startServe([basic, '--rate-limit', '1', '--redis', redis.url]),
+      await startServe([basic, '--rate-limit', '1', '--redis', redis.url]),
+    ];
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 10; i++) {
+        const res = await fetch(`${servers[i % 2]!.url}/_hcms/api/slow?ms=300`);
+        await res.arrayBuffer();
+        statuses.push(res.status);
+      }
+      const admitted = statuses.filter((s) => s === 200).length;
+      assert.ok(admitted >= 3 && admitted <= 4, `admitted ${admitted} of 10: ${statuses.join(',')}`);
+      assert.deepStrictEqual([...new Set(statuses)].sort(), [200, 429]);
+      // Once refused, always refused within the window: the admitted calls come first.
+      assert.deepStrictEqual(statuses.slice(admitted), Array(10 - admitted).fill(429));
+    } finally {
+      for (const server of servers) assert.equal(await server.stop(), 0);
+      await redis.stop();
+    }
+  });
 });

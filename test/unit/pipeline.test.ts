@@ -44,7 +44,7 @@ function setup(options: AllOptions = {}, answer: (request: RunRequest) => RunRes
   const runs: RunRequest[] = [];
   const settled: number[] = [];
   const records: LogRecord[] = [];
-  const admits: Array<{ accountId: number; timeoutMs: number }> = [];
+  const admits: Array<{ accountId: number; functionId: string; timeoutMs: number }> = [];
   let admitted = true;
   let closed = false;
   let listening = true;
@@ -58,8 +58,8 @@ function setup(options: AllOptions = {}, answer: (request: RunRequest) => RunRes
     close: async () => undefined,
   };
   const limiter: Limiter = {
-    admit: async (accountId, timeoutMs): Promise<Admission> => {
-      admits.push({ accountId, timeoutMs });
+    admit: async (accountId, functionId, timeoutMs): Promise<Admission> => {
+      admits.push({ accountId, functionId, timeoutMs });
       return {
         admitted,
         limits: { executionsRemaining: 7, timeRemaining: 5000 },
@@ -105,8 +105,8 @@ test('issue #12: an endpoint runs with the context built from the request; the r
   assert.deepEqual(context.limits, { executionsRemaining: 7, timeRemaining: 5000 });
   assert.deepEqual(context.secrets, { API_KEY: 'sk-test-12345' });
   assert.equal(ctx.runs[0]!.timeoutMs, 10_000);
-  assert.deepEqual(ctx.admits, [{ accountId: 42, timeoutMs: 10_000 }]);
-  assert.deepEqual(ctx.settled, [12], 'SPEC R55: the measured time replaces the reservation');
+  assert.deepEqual(ctx.admits, [{ accountId: 42, functionId: 'f#echo', timeoutMs: 10_000 }], 'SPEC R55: the function\'s own estimate');
+  assert.deepEqual(ctx.settled, [12], 'SPEC R55: the measured time joins the window');
   assert.equal(ctx.records.length, 1);
   assert.equal(ctx.records[0]!.status, 'SUCCESS');
   assert.equal(ctx.records[0]!.id, 'req-1');
