@@ -13,12 +13,21 @@
 // Buckets that leave the window are deleted as it advances and the key expires after about two
 // windows (plus the longest call's lifetime) without a write, so nothing accumulates.
 //
-// Numbers are written through string.format('%d'):
+// Redis versions: the scripts write after TIME, which Redis before 5 refuses while it replicates
+// scripts whole (a replica re-running the script would read another time). Redis 3.2 and 4 need
+// redis.replicate_commands() first to replicate the script's effects instead; from Redis 5 that
+// is the default and the call a no-op returning true (deprecated in 7, still present; guarded in
+// case a later version drops it). Before 3.2 there is no such switch: the store refuses those
+// versions on first use (redis-version.ts). Numbers are written through string.format('%d'):
 // Lua's own number-to-string keeps 14 digits only.
+
+/** The oldest Redis the scripts run on. */
+export const MIN_REDIS_VERSION = '3.2.0';
 
 // Loads the account's state, advances the window to Redis's clock and expires lost calls.
 // ARGV[1..3] are bucketMs, buckets, epoch in both scripts.
 const PRELUDE = `
+if redis.replicate_commands then redis.replicate_commands() end
 local key = KEYS[1]
 local function int(n) return string.format('%d', n) end
 local time = redis.call('TIME')

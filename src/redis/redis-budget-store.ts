@@ -7,6 +7,7 @@ import type { BudgetStore, ReserveRequest, ReserveResult, SettleRequest } from '
 import { IN_FLIGHT_GRACE_MS, START_EPOCH_MS } from '../limits/in-flight';
 import { computeGeometry } from '../limits/sliding-window';
 import { RESERVE_SCRIPT, SETTLE_SCRIPT } from './budget-scripts';
+import { createVersionCheck } from './redis-version';
 
 /** Options of createRedisBudgetStore. */
 export interface RedisBudgetStoreOptions {
@@ -87,11 +88,13 @@ export function createRedisBudgetStore(options: RedisBudgetStoreOptions): Budget
     });
     return firstReady;
   }
+  const checkVersion = createVersionCheck(client);
 
   return {
     async reserve(request: ReserveRequest): Promise<ReserveResult> {
       const { bucketMs, buckets } = computeGeometry(request.windowMs);
       await firstConnection();
+      await checkVersion();
       const [admitted, id, remainingMs, executions, retryAfterMs] = await commands.hsfBudgetReserve(
         keyPrefix + request.key,
         bucketMs,

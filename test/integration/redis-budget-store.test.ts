@@ -12,6 +12,8 @@ import { createMemoryBudgetStore } from '../../src/limits/memory-budget-store';
 import { STORE_DEADLINE_MS } from '../../src/limits/store-health';
 import type { BudgetStore, ReserveRequest, ReserveResult } from '../../src/limits/budget-store';
 import { createRedisBudgetStore } from '../../src/redis';
+import { RESERVE_SCRIPT, SETTLE_SCRIPT } from '../../src/redis/budget-scripts';
+import { createVersionCheck, isSupportedRedisVersion, readRedisVersion } from '../../src/redis/redis-version';
 import type { ResolvedRateLimit } from '../../src/options';
 import type { FunctionsWarning } from '../../src/types';
 import { redisSkipReason, startRedis } from '../helpers/redis-server';
@@ -265,6 +267,22 @@ test('SPEC R55, issue #10: a budget hash written by an older version starts afre
     const first = await store.reserve({ key: 'acct:4', estimateMs: 0, timeoutMs: 1000, budgetMs: 1000, windowMs: 60_000, maxExecutions: null });
     assert.equal(first.remainingMs, 1000);
     assert.equal(await client.hexists('test:acct:4', 't1'), 0);
+  } finally {
+    client.disconnect();
+    await redis.stop();
+  }
+});
+
+test('issue #10: the real server accepts both scripts and passes the version check', { skip, timeout: 30_000 }, async () => {
+  const redis = await startRedis();
+  const client = new Redis(redis.url);
+  try {
+    for (const script of [RESERVE_SCRIPT, SETTLE_SCRIPT]) assert.match(String(await client.script('LOAD', script)), /^[0-9a-f]{40}$/);
+    const version = readRedisVersion(await client.info('server'));
+    assert.ok(version !== null && isSupportedRedisVersion(version), `redis_version ${version}`);
+    await createVersionCheck(client)();
+    // From Redis 5 the switch is a no-op answering true (deprecated in 7, still there).
+    assert.equal(await client.eval('return tostring(redis.replicate_commands())', 0), 'true');
   } finally {
     client.disconnect();
     await redis.stop();
