@@ -110,12 +110,22 @@ export function createLimiter(
     }
   }
 
-  /** An admitted call: `context.limits` from what is left, and a settle that counts once. */
-  function admitted(functionId: string, timeoutMs: number, remainingMs: number, executions: number | null, settle: (actualMs: number) => void): Admission {
-    const timeRemaining = Math.max(0, Math.floor(remainingMs));
-    const executionsRemaining = rate.maxExecutions !== null && executions !== null
-      ? Math.max(0, rate.maxExecutions - executions)
-      : estimateExecutions(timeRemaining, estimate.average(functionId) ?? timeoutMs);
+  /**
+   * An admitted call: `context.limits` from what is left, and a settle that counts once. `end` is
+   * the store's call id (the hot path: no closure per call) or what to do instead.
+   */
+  function admitted(
+    functionId: string,
+    average: number | null,
+    timeoutMs: number,
+    request: ReserveRequest,
+    result: { remainingMs: number; executions: number | null },
+    end: string | ((actualMs: number) => void),
+  ): Admission {
+    const timeRemaining = Math.max(0, Math.floor(result.remainingMs));
+    const executionsRemaining = rate.maxExecutions !== null && result.executions !== null
+      ? Math.max(0, rate.maxExecutions - result.executions)
+      : estimateExecutions(timeRemaining, average ?? timeoutMs);
     let settled = false;
     return {
       admitted: true,
@@ -125,12 +135,13 @@ export function createLimiter(
         if (settled) return;
         settled = true;
         estimate.record(functionId, actualMs);
-        settle(actualMs);
+        if (typeof end === 'string') settleInStore(request, end, actualMs);
+        else end(actualMs);
       },
     };
   }
 
-  function fromResult(functionId: string, timeoutMs: number, request: ReserveRequest, result: ReserveResult): Admission {
+  function fromResult(functionId: string, average: number | null, timeoutMs: number, request: ReserveRequest, result: ReserveResult): Admission {
     if (!result.admitted || result.reservationId === undefined) {
       return {
         admitted: false,
@@ -139,12 +150,11 @@ export function createLimiter(
         settle: NO_OP,
       };
     }
-    const reservationId = result.reservationId;
-    return admitted(functionId, timeoutMs, result.remainingMs, result.executions, (actualMs) => settleInStore(request, reservationId, actualMs));
+    return admitted(functionId, average, timeoutMs, request, result, result.reservationId);
   }
 
   /** The answer without the store: admitted uncounted, or refused for a second (failOpen). */
-  function withoutStore(functionId: string, timeoutMs: number, request: ReserveRequest, late: Promise<ReserveResult> | null): Admission {
+  function withoutStore(functionId: string, average: number | null, timeoutMs: number, request: ReserveRequest, late: Promise<ReserveResult> | null): Admission {
     // An admission that lands after the deadline is settled all the same, so it never lingers in
     // flight: with the measured time when the request ran, with 0 when it was refused.
     const settleLate = (actualMs: number): void => {
@@ -158,7 +168,7 @@ export function createLimiter(
       return { admitted: false, limits: { timeRemaining: 0, executionsRemaining: 0 }, retryAfterSeconds: 1, settle: NO_OP };
     }
     // The store cannot tell what is left: show the budget as if untouched (finite, SPEC R28).
-    return admitted(functionId, timeoutMs, rate.budgetMs, null, settleLate);
+    return admitted(functionId, average, timeoutMs, request, { remainingMs: rate.budgetMs, executions: null }, settleLate);
   }
 
   return {
@@ -173,7 +183,7 @@ export function createLimiter(
         maxExecutions: rate.maxExecutions,
       };
       const probing = health.down;
-      if (probing && !health.tryStartProbe()) return withoutStore(functionId, timeoutMs, request, null);
+      if (probing && !health.tryStartProbe()) return withoutStore(functionId, average, timeoutMs, request, null);
       const pending = callReserve(request);
       let outcome: StoreOutcome<ReserveResult>;
       try {
@@ -186,10 +196,10 @@ export function createLimiter(
       }
       if (outcome.kind === 'ok') {
         health.markRecovered();
-        return fromResult(functionId, timeoutMs, request, outcome.value);
+        return fromResult(functionId, average, timeoutMs, request, outcome.value);
       }
       health.markFailed(describeFailure(outcome));
-      return withoutStore(functionId, timeoutMs, request, outcome.kind === 'timeout' ? pending : null);
+      return withoutStore(functionId, average, timeoutMs, request, outcome.kind === 'timeout' ? pending : null);
     },
     async close() {
       if (ownStore) await store.close?.();
