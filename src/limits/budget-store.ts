@@ -36,9 +36,12 @@ export interface SettleRequest {
   windowMs: number;
 }
 
-/** Where the budget lives. Implementations: the in-memory store, the Redis store. */
+/**
+ * Where the budget lives. Implementations: the in-memory store, the Redis store. A store may
+ * answer synchronously (the memory store does): then admission costs no promise and no timer.
+ */
 export interface BudgetStore {
-  reserve(request: ReserveRequest): Promise<ReserveResult>;
-  settle(request: SettleRequest): Promise<void>;
+  reserve(request: ReserveRequest): ReserveResult | Promise<ReserveResult>;
+  settle(request: SettleRequest): void | Promise<void>;
   close?(): Promise<void>;
 }

@@ -43,8 +43,11 @@ export interface Admission {
 
 /** Admits or refuses executions against each account's budget. */
 export interface Limiter {
-  /** @param functionId the function's definition id: its own running average is its estimate. */
-  admit(accountId: number, functionId: string, timeoutMs: number): Promise<Admission>;
+  /**
+   * @param functionId the function's definition id: its own running average is its estimate.
+   * Synchronous when the store answers synchronously (the memory store), else a promise.
+   */
+  admit(accountId: number, functionId: string, timeoutMs: number): Admission | Promise<Admission>;
   /** Releases what the limiter created (a store passed in options stays the caller's to close). */
   close(): Promise<void>;
 }
@@ -61,7 +64,7 @@ export function estimateExecutions(remainingMs: number, averageMs: number): numb
 
 function createOffLimiter(estimate: DurationEstimate): Limiter {
   return {
-    async admit(_accountId, functionId, timeoutMs) {
+    admit(_accountId, functionId, timeoutMs) {
       // SPEC R28: still finite figures, the default budget as if untouched.
       const average = estimate.average(functionId) ?? timeoutMs;
       return {
@@ -92,19 +95,10 @@ export function createLimiter(
   const store: BudgetStore = rate.store ?? createMemoryBudgetStore({ now: hooks.now });
   const health = createStoreHealth((w) => hooks.onWarning(w), rate.failOpen);
 
-  function callReserve(request: ReserveRequest): Promise<ReserveResult> {
-    try {
-      return Promise.resolve(store.reserve(request));
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  }
-
   function settleInStore(request: ReserveRequest, reservationId: string, actualMs: number): void {
     try {
-      store
-        .settle({ key: request.key, reservationId, actualMs, windowMs: request.windowMs })
-        .catch((error: unknown) => health.markFailed(describeFailure({ kind: 'failed', error })));
+      const settling = store.settle({ key: request.key, reservationId, actualMs, windowMs: request.windowMs });
+      if (settling instanceof Promise) settling.catch((error: unknown) => health.markFailed(describeFailure({ kind: 'failed', error })));
     } catch (error) {
       health.markFailed(describeFailure({ kind: 'failed', error }));
     }
@@ -171,8 +165,18 @@ export function createLimiter(
     return admitted(functionId, average, timeoutMs, request, { remainingMs: rate.budgetMs, executions: null }, settleLate);
   }
 
+  /** What the store's outcome means for this call. */
+  function decide(functionId: string, average: number | null, timeoutMs: number, request: ReserveRequest, outcome: StoreOutcome<ReserveResult>, pending: Promise<ReserveResult> | null): Admission {
+    if (outcome.kind === 'ok') {
+      health.markRecovered();
+      return fromResult(functionId, average, timeoutMs, request, outcome.value);
+    }
+    health.markFailed(describeFailure(outcome));
+    return withoutStore(functionId, average, timeoutMs, request, outcome.kind === 'timeout' ? pending : null);
+  }
+
   return {
-    async admit(accountId, functionId, timeoutMs) {
+    admit(accountId, functionId, timeoutMs) {
       const average = estimate.average(functionId);
       const request: ReserveRequest = {
         key: `acct:${accountId}`,
@@ -184,22 +188,23 @@ export function createLimiter(
       };
       const probing = health.down;
       if (probing && !health.tryStartProbe()) return withoutStore(functionId, average, timeoutMs, request, null);
-      const pending = callReserve(request);
-      let outcome: StoreOutcome<ReserveResult>;
+      let answer: ReserveResult | Promise<ReserveResult>;
       try {
-        // The built-in memory store answers synchronously: no timer on its hot path.
-        outcome = ownStore
-          ? await pending.then((value) => ({ kind: 'ok' as const, value }), (error: unknown) => ({ kind: 'failed' as const, error }))
-          : await raceDeadline(pending, STORE_DEADLINE_MS);
-      } finally {
+        answer = store.reserve(request);
+      } catch (error) {
         if (probing) health.endProbe();
+        return decide(functionId, average, timeoutMs, request, { kind: 'failed', error }, null);
       }
-      if (outcome.kind === 'ok') {
-        health.markRecovered();
-        return fromResult(functionId, average, timeoutMs, request, outcome.value);
+      if (!(answer instanceof Promise)) {
+        // A store that answers synchronously (the memory store): no promise, no timer.
+        if (probing) health.endProbe();
+        return decide(functionId, average, timeoutMs, request, { kind: 'ok', value: answer }, null);
       }
-      health.markFailed(describeFailure(outcome));
-      return withoutStore(functionId, average, timeoutMs, request, outcome.kind === 'timeout' ? pending : null);
+      const pending = answer;
+      return raceDeadline(pending, STORE_DEADLINE_MS).then((outcome) => {
+        if (probing) health.endProbe();
+        return decide(functionId, average, timeoutMs, request, outcome, pending);
+      });
     },
     async close() {
       if (ownStore) await store.close?.();

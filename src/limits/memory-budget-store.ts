@@ -180,12 +180,6 @@ export function createMemoryBudgetStore(options: { now?: () => number } = {}): B
     spreadOverBuckets(nowMs, Math.max(0, Math.round(request.actualMs)), w.geometry.bucketMs, w.head - w.geometry.buckets, w.addSettled);
   }
 
-  return {
-    reserve: (request) => Promise.resolve(reserve(request)),
-    settle: (request) => {
-      settle(request);
-      return Promise.resolve();
-    },
-    close: () => Promise.resolve(),
-  };
+  // Synchronous answers: admission in memory costs no promise (issue #12).
+  return { reserve, settle, close: () => Promise.resolve() };
 }

@@ -209,7 +209,7 @@ test('SPEC R55, issue #10: two servers on one Redis budget of 1 s, called altern
     const inner = createRedisBudgetStore({ url: redis.url });
     const store: BudgetStore = {
       reserve: (request) => inner.reserve(request),
-      settle: (request) => { const p = inner.settle(request); settles.push(p); return p; },
+      settle: (request) => { const p = Promise.resolve(inner.settle(request)); settles.push(p); return p; },
       close: () => inner.close!(),
     };
     return { store, limiter: createLimiter(rateLimit({ store, failOpen: false }), { onWarning: (w) => assert.fail(w.message) }) };

@@ -58,7 +58,8 @@ function setup(options: AllOptions = {}, answer: (request: RunRequest) => RunRes
     close: async () => undefined,
   };
   const limiter: Limiter = {
-    admit: async (accountId, functionId, timeoutMs): Promise<Admission> => {
+    // Synchronous, as the memory store answers: the pipeline must not add a promise for it.
+    admit: (accountId, functionId, timeoutMs): Admission => {
       admits.push({ accountId, functionId, timeoutMs });
       return {
         admitted,
@@ -160,10 +161,12 @@ test('SPEC R24: a body the edge could not read is refused with its own status', 
   assert.equal(ctx.records[0]!.error?.type, 'HSF_BODY_TOO_LARGE');
 });
 
-test('SPEC R55: a refused admission is a 429 with Retry-After; the function does not run', async () => {
+test('SPEC R55: a refused admission is a 429 with Retry-After; the function does not run', () => {
   const ctx = setup();
   ctx.refuseAdmission();
-  const result = await answer(ctx, 'GET', '/_hcms/api/hello');
+  const path = '/_hcms/api/hello';
+  const result = ctx.pipeline.answer(router.resolve('GET', path), request(path, { method: 'GET' }));
+  assert.ok(!(result instanceof Promise), 'issue #12: a synchronous store refuses synchronously');
   assert.equal(result.response.statusCode, 429);
   assert.ok(result.response.headers.some(([n, v]) => n === 'Retry-After' && v === '12'));
   assert.equal(ctx.runs.length, 0);
