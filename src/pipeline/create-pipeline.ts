@@ -151,6 +151,10 @@ function start(deps: PipelineDeps, run: Run, admission: Admission): Promise<Pipe
     // The measured time joins the window (SPEC R55); settle() never throws.
     admission.settle(result.executionTime);
     return finish(deps, run, result, createdAt);
+  }, (error: unknown) => {
+    // Not reachable today (the runner and the contact hook never reject); never left in flight.
+    admission.settle(0);
+    throw error;
   });
 }
 
