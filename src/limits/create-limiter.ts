@@ -78,6 +78,130 @@ function createOffLimiter(estimate: DurationEstimate): Limiter {
   };
 }
 
+/** What every admission of one limiter works with. */
+interface LimiterState {
+  rate: Readonly<ResolvedRateLimit>;
+  store: BudgetStore;
+  health: ReturnType<typeof createStoreHealth>;
+  estimate: DurationEstimate;
+}
+
+/** One admission being decided. */
+interface Call {
+  functionId: string;
+  average: number | null;
+  timeoutMs: number;
+  request: ReserveRequest;
+}
+
+function settleInStore(state: LimiterState, request: ReserveRequest, reservationId: string, actualMs: number): void {
+  try {
+    const settling = state.store.settle({ key: request.key, reservationId, actualMs, windowMs: request.windowMs });
+    if (settling instanceof Promise) settling.catch((error: unknown) => state.health.markFailed(describeFailure({ kind: 'failed', error })));
+  } catch (error) {
+    state.health.markFailed(describeFailure({ kind: 'failed', error }));
+  }
+}
+
+/**
+ * An admitted call: `context.limits` from what is left, and a settle that counts once. `end` is
+ * the store's call id (the hot path: no closure per call) or what to do instead.
+ */
+function admitted(state: LimiterState, call: Call, result: { remainingMs: number; executions: number | null }, end: string | ((actualMs: number) => void)): Admission {
+  const { rate, estimate } = state;
+  const timeRemaining = Math.max(0, Math.floor(result.remainingMs));
+  const executionsRemaining = rate.maxExecutions !== null && result.executions !== null
+    ? Math.max(0, rate.maxExecutions - result.executions)
+    : estimateExecutions(timeRemaining, call.average ?? call.timeoutMs);
+  let settled = false;
+  return {
+    admitted: true,
+    limits: { timeRemaining, executionsRemaining },
+    retryAfterSeconds: 0,
+    settle(actualMs) {
+      if (settled) return;
+      settled = true;
+      estimate.record(call.functionId, actualMs);
+      if (typeof end === 'string') settleInStore(state, call.request, end, actualMs);
+      else end(actualMs);
+    },
+  };
+}
+
+function fromResult(state: LimiterState, call: Call, result: ReserveResult): Admission {
+  if (!result.admitted || result.reservationId === undefined) {
+    return {
+      admitted: false,
+      limits: { timeRemaining: Math.max(0, Math.floor(result.remainingMs)), executionsRemaining: 0 },
+      retryAfterSeconds: Math.max(1, Math.ceil(result.retryAfterMs / 1000)),
+      settle: NO_OP,
+    };
+  }
+  return admitted(state, call, result, result.reservationId);
+}
+
+/** The answer without the store: admitted uncounted, or refused for a second (failOpen). */
+function withoutStore(state: LimiterState, call: Call, late: Promise<ReserveResult> | null): Admission {
+  // An admission that lands after the deadline is settled all the same, so it never lingers in
+  // flight: with the measured time when the request ran, with 0 when it was refused.
+  const settleLate = (actualMs: number): void => {
+    late?.then(
+      (r) => { if (r.admitted && r.reservationId !== undefined) settleInStore(state, call.request, r.reservationId, actualMs); },
+      NO_OP,
+    );
+  };
+  if (!state.rate.failOpen) {
+    settleLate(0);
+    return { admitted: false, limits: { timeRemaining: 0, executionsRemaining: 0 }, retryAfterSeconds: 1, settle: NO_OP };
+  }
+  // The store cannot tell what is left: show the budget as if untouched (finite, SPEC R28).
+  return admitted(state, call, { remainingMs: state.rate.budgetMs, executions: null }, settleLate);
+}
+
+/** What the store's outcome means for this call. */
+function decide(state: LimiterState, call: Call, outcome: StoreOutcome<ReserveResult>, pending: Promise<ReserveResult> | null): Admission {
+  if (outcome.kind === 'ok') {
+    state.health.markRecovered();
+    return fromResult(state, call, outcome.value);
+  }
+  state.health.markFailed(describeFailure(outcome));
+  return withoutStore(state, call, outcome.kind === 'timeout' ? pending : null);
+}
+
+/** One admission: synchronous when the store answers synchronously, else raced against its deadline. */
+function admit(state: LimiterState, accountId: number, functionId: string, timeoutMs: number): Admission | Promise<Admission> {
+  const { rate, health } = state;
+  const average = state.estimate.average(functionId);
+  const request: ReserveRequest = {
+    key: `acct:${accountId}`,
+    estimateMs: average === null ? 0 : Math.min(Math.round(average), timeoutMs),
+    timeoutMs,
+    budgetMs: rate.budgetMs,
+    windowMs: rate.windowMs,
+    maxExecutions: rate.maxExecutions,
+  };
+  const call: Call = { functionId, average, timeoutMs, request };
+  const probing = health.down;
+  if (probing && !health.tryStartProbe()) return withoutStore(state, call, null);
+  let answer: ReserveResult | Promise<ReserveResult>;
+  try {
+    answer = state.store.reserve(request);
+  } catch (error) {
+    if (probing) health.endProbe();
+    return decide(state, call, { kind: 'failed', error }, null);
+  }
+  if (!(answer instanceof Promise)) {
+    // A store that answers synchronously (the memory store): no promise, no timer.
+    if (probing) health.endProbe();
+    return decide(state, call, { kind: 'ok', value: answer }, null);
+  }
+  const pending = answer;
+  return raceDeadline(pending, STORE_DEADLINE_MS).then((outcome) => {
+    if (probing) health.endProbe();
+    return decide(state, call, outcome, pending);
+  });
+}
+
 /**
  * Creates the limiter for resolved `rateLimit` options; `null` (rate limiting off) admits all.
  * @example
@@ -90,124 +214,17 @@ export function createLimiter(
 ): Limiter {
   const estimate = createDurationEstimate();
   if (config === null) return createOffLimiter(estimate);
-  const rate: Readonly<ResolvedRateLimit> = config;
-  const ownStore = rate.store === null;
-  const store: BudgetStore = rate.store ?? createMemoryBudgetStore({ now: hooks.now });
-  const health = createStoreHealth((w) => hooks.onWarning(w), rate.failOpen);
-
-  function settleInStore(request: ReserveRequest, reservationId: string, actualMs: number): void {
-    try {
-      const settling = store.settle({ key: request.key, reservationId, actualMs, windowMs: request.windowMs });
-      if (settling instanceof Promise) settling.catch((error: unknown) => health.markFailed(describeFailure({ kind: 'failed', error })));
-    } catch (error) {
-      health.markFailed(describeFailure({ kind: 'failed', error }));
-    }
-  }
-
-  /**
-   * An admitted call: `context.limits` from what is left, and a settle that counts once. `end` is
-   * the store's call id (the hot path: no closure per call) or what to do instead.
-   */
-  function admitted(
-    functionId: string,
-    average: number | null,
-    timeoutMs: number,
-    request: ReserveRequest,
-    result: { remainingMs: number; executions: number | null },
-    end: string | ((actualMs: number) => void),
-  ): Admission {
-    const timeRemaining = Math.max(0, Math.floor(result.remainingMs));
-    const executionsRemaining = rate.maxExecutions !== null && result.executions !== null
-      ? Math.max(0, rate.maxExecutions - result.executions)
-      : estimateExecutions(timeRemaining, average ?? timeoutMs);
-    let settled = false;
-    return {
-      admitted: true,
-      limits: { timeRemaining, executionsRemaining },
-      retryAfterSeconds: 0,
-      settle(actualMs) {
-        if (settled) return;
-        settled = true;
-        estimate.record(functionId, actualMs);
-        if (typeof end === 'string') settleInStore(request, end, actualMs);
-        else end(actualMs);
-      },
-    };
-  }
-
-  function fromResult(functionId: string, average: number | null, timeoutMs: number, request: ReserveRequest, result: ReserveResult): Admission {
-    if (!result.admitted || result.reservationId === undefined) {
-      return {
-        admitted: false,
-        limits: { timeRemaining: Math.max(0, Math.floor(result.remainingMs)), executionsRemaining: 0 },
-        retryAfterSeconds: Math.max(1, Math.ceil(result.retryAfterMs / 1000)),
-        settle: NO_OP,
-      };
-    }
-    return admitted(functionId, average, timeoutMs, request, result, result.reservationId);
-  }
-
-  /** The answer without the store: admitted uncounted, or refused for a second (failOpen). */
-  function withoutStore(functionId: string, average: number | null, timeoutMs: number, request: ReserveRequest, late: Promise<ReserveResult> | null): Admission {
-    // An admission that lands after the deadline is settled all the same, so it never lingers in
-    // flight: with the measured time when the request ran, with 0 when it was refused.
-    const settleLate = (actualMs: number): void => {
-      late?.then(
-        (r) => { if (r.admitted && r.reservationId !== undefined) settleInStore(request, r.reservationId, actualMs); },
-        NO_OP,
-      );
-    };
-    if (!rate.failOpen) {
-      settleLate(0);
-      return { admitted: false, limits: { timeRemaining: 0, executionsRemaining: 0 }, retryAfterSeconds: 1, settle: NO_OP };
-    }
-    // The store cannot tell what is left: show the budget as if untouched (finite, SPEC R28).
-    return admitted(functionId, average, timeoutMs, request, { remainingMs: rate.budgetMs, executions: null }, settleLate);
-  }
-
-  /** What the store's outcome means for this call. */
-  function decide(functionId: string, average: number | null, timeoutMs: number, request: ReserveRequest, outcome: StoreOutcome<ReserveResult>, pending: Promise<ReserveResult> | null): Admission {
-    if (outcome.kind === 'ok') {
-      health.markRecovered();
-      return fromResult(functionId, average, timeoutMs, request, outcome.value);
-    }
-    health.markFailed(describeFailure(outcome));
-    return withoutStore(functionId, average, timeoutMs, request, outcome.kind === 'timeout' ? pending : null);
-  }
-
+  const ownStore = config.store === null;
+  const state: LimiterState = {
+    rate: config,
+    store: config.store ?? createMemoryBudgetStore({ now: hooks.now }),
+    health: createStoreHealth((w) => hooks.onWarning(w), config.failOpen),
+    estimate,
+  };
   return {
-    admit(accountId, functionId, timeoutMs) {
-      const average = estimate.average(functionId);
-      const request: ReserveRequest = {
-        key: `acct:${accountId}`,
-        estimateMs: average === null ? 0 : Math.min(Math.round(average), timeoutMs),
-        timeoutMs,
-        budgetMs: rate.budgetMs,
-        windowMs: rate.windowMs,
-        maxExecutions: rate.maxExecutions,
-      };
-      const probing = health.down;
-      if (probing && !health.tryStartProbe()) return withoutStore(functionId, average, timeoutMs, request, null);
-      let answer: ReserveResult | Promise<ReserveResult>;
-      try {
-        answer = store.reserve(request);
-      } catch (error) {
-        if (probing) health.endProbe();
-        return decide(functionId, average, timeoutMs, request, { kind: 'failed', error }, null);
-      }
-      if (!(answer instanceof Promise)) {
-        // A store that answers synchronously (the memory store): no promise, no timer.
-        if (probing) health.endProbe();
-        return decide(functionId, average, timeoutMs, request, { kind: 'ok', value: answer }, null);
-      }
-      const pending = answer;
-      return raceDeadline(pending, STORE_DEADLINE_MS).then((outcome) => {
-        if (probing) health.endProbe();
-        return decide(functionId, average, timeoutMs, request, outcome, pending);
-      });
-    },
+    admit: (accountId, functionId, timeoutMs) => admit(state, accountId, functionId, timeoutMs),
     async close() {
-      if (ownStore) await store.close?.();
+      if (ownStore) await state.store.close?.();
     },
   };
 }
