@@ -36,7 +36,7 @@ export type WorkerMessage =
   /** Something reported outside a result: a late error, a second sendResponse (SPEC R47). */
   | { type: 'event'; event: Omit<RunnerEvent, 'functionId'> }
   /** Heap + external memory went over the cap (SPEC R44); the host terminates the worker. */
-  | { type: 'over-memory'; usedBytes: number };
+  | { type: 'over-memory'; usedBytes: number; /** an allocation the guard refused (guardBufferAllocations) */ refusedBytes?: number };
 
 /** A RunResult as the host uses it: the cloned body becomes a Buffer again, without a copy. */
 export function reviveResult(result: RunResult): RunResult {
