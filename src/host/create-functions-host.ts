@@ -7,6 +7,7 @@ import { createLimiter } from '../limits/create-limiter';
 import { createStderrSink } from '../logs/format-log-record';
 import { normalizeOptions, type AllOptions } from '../options';
 import { createInlineRunner } from '../runner/inline-runner';
+import { createProcessRunner } from '../runner/process-runner';
 import { createWorkerRunner } from '../runner/worker-runner';
 import type { LogRecord, RouteInfo } from '../types';
 import { createAppFunctionRoute } from './app-function-route';
@@ -74,7 +75,8 @@ export function createFunctionsHost(source: string | string[], options: AllOptio
   };
   reserveDashboardPath(definitions, resolved.dashboard?.path ?? null);
   for (const w of warnings) warn(w);
-  warnIfHostNotUtc(resolved.isolation, warn);
+  // A child process gets its own TZ (SPEC R30); threads and inline share the host's zone.
+  if (resolved.isolation !== 'process') warnIfHostNotUtc(resolved.isolation, warn);
 
   const production = process.env.NODE_ENV === 'production';
   const listeners = new Set<(record: LogRecord) => void>();
@@ -102,19 +104,20 @@ export function createFunctionsHost(source: string | string[], options: AllOptio
       message: `request ${event.requestId} (${event.functionId}): ${event.message}`,
       functionId: event.functionId,
     });
-  // SPEC R44: the two runners implement one interface; the rest of the core cannot tell them apart.
+  // SPEC R44: the three runners implement one interface; the rest of the core cannot tell them apart.
+  const pooled = {
+    memoryLimitMb: resolved.memoryLimitMb,
+    concurrencyPerWorker: resolved.concurrencyPerWorker,
+    maxWorkersPerFunction: resolved.maxWorkersPerFunction,
+    maxQueuePerFunction: resolved.maxQueuePerFunction,
+    workerIdleMs: resolved.workerIdleMs,
+    closeTimeoutMs: resolved.closeTimeoutMs,
+    onEvent,
+  };
   const runner: Runner =
-    resolved.isolation === 'worker'
-      ? createWorkerRunner({
-          memoryLimitMb: resolved.memoryLimitMb,
-          concurrencyPerWorker: resolved.concurrencyPerWorker,
-          maxWorkersPerFunction: resolved.maxWorkersPerFunction,
-          maxQueuePerFunction: resolved.maxQueuePerFunction,
-          workerIdleMs: resolved.workerIdleMs,
-          closeTimeoutMs: resolved.closeTimeoutMs,
-          onEvent,
-        })
-      : createInlineRunner({ closeTimeoutMs: resolved.closeTimeoutMs, onEvent });
+    resolved.isolation === 'process' ? createProcessRunner(pooled)
+      : resolved.isolation === 'worker' ? createWorkerRunner(pooled)
+        : createInlineRunner({ closeTimeoutMs: resolved.closeTimeoutMs, onEvent });
   const limiter = createLimiter(resolved.rateLimit, { onWarning: warn });
   // The definitions, route table and registry are replaceable: watch mode reloads them (issue #6).
   const set = createFunctionSet({ source, options: resolved, runner, warn, definitions, warnings });
