@@ -112,9 +112,6 @@ export abstract class FunctionInstance {
   /** Hook: a call was handed over (the process runner watches memory more often then). */
   protected callStarted(): void {}
 
-  /** Hook: the instance has no call left or ended. */
-  protected callsSettled(): void {}
-
   /** Takes no more calls (first, so answering a call cannot hand this instance a queued one). */
   protected markRetiring(): void {
     if (this.state === 'loading') this.settleLoad({ ok: false, error: failure('HSF_CLOSED', 'The function was replaced while it was loading.') });
@@ -196,7 +193,6 @@ export abstract class FunctionInstance {
     // Held until the instance is gone, so that awaiting close() or terminate() cannot be cut short.
     this.hold(true);
     this.stop();
-    this.callsSettled();
     this.options.onChange(this);
   }
 
@@ -206,7 +202,6 @@ export abstract class FunctionInstance {
     this.calls.delete(id);
     clearTimeout(call.timer);
     call.resolve(result);
-    if (this.calls.size === 0) this.callsSettled();
     if (this.state === 'retiring' && this.calls.size === 0) {
       void this.terminate();
       return;

@@ -100,11 +100,7 @@ export class ProcessInstance extends FunctionInstance {
   }
 
   protected override callStarted(): void {
-    this.watch?.reschedule();
-  }
-
-  protected override callsSettled(): void {
-    this.watch?.reschedule();
+    this.watch?.busied();
   }
 
   protected override receive(message: FromChildMessage): void {

@@ -22,8 +22,8 @@ export interface MemoryWatchEntry {
   readonly rssBytes: number;
   /** Samples now (a call just ended, a child just booted). */
   sample(): void;
-  /** Tells the watch the child may have become busy or idle. */
-  reschedule(): void;
+  /** Tells the watch the child became busy: sampling goes to the short interval now. */
+  busied(): void;
   close(): void;
 }
 
@@ -77,7 +77,10 @@ export function watchMemory(child: WatchedProcess): MemoryWatchEntry {
       entry.rssBytes = pages * pageSize();
       child.onSample(entry.rssBytes);
     },
-    reschedule: schedule,
+    busied() {
+      // Going back to the idle interval waits for the next tick: no timer churn per call.
+      if (tickMs !== BUSY_INTERVAL_MS) schedule();
+    },
     close() {
       if (!entries.delete(entry)) return;
       if (fd !== null) closeSync(fd);

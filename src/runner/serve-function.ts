@@ -107,7 +107,8 @@ export function serveFunction(channel: InstanceChannel, start: ServeStart): void
     if (invocation.answered) return;
     invocation.answered = true;
     if (overLimit()) return;
-    result.memoryUsedMb = Math.round(measureMemory() / MB);
+    // The guard's own figure where it guards; a child process's host puts its RSS figure in.
+    if (guard !== null) result.memoryUsedMb = Math.round(measureMemory() / MB);
     sendResult(id, result, post, redactions);
   };
 
