@@ -206,8 +206,10 @@ export abstract class FunctionInstance {
       void this.terminate();
       return;
     }
-    this.becameIdleMaybe();
+    // The pool first: under load it hands this instance its next queued call at once, and the
+    // instance never goes through idle (unref, idle timer) between two calls.
     if (this.state !== 'ended') this.options.onChange(this);
+    this.becameIdleMaybe();
   }
 
   /** With nothing to do, the instance no longer holds the process open, and retires after idleMs. */

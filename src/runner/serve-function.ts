@@ -92,7 +92,8 @@ export function serveFunction(channel: InstanceChannel, start: ServeStart): void
   );
 
   const runOne = async (id: number, request: RunRequest): Promise<void> => {
-    await loading;
+    // After the load, no extra turn per call.
+    if (loaded === null) await loading;
     if (loaded === null) return;
     const fn = loaded;
     const invocation: Invocation = { id, requestId: request.requestId, answered: false };
