@@ -8,6 +8,7 @@ import type { InstanceSpec, LoadResult, RunRequest, RunResult, RunnerEvent, Seri
 import type { ErrorCode } from '../errors';
 import { LogBuffer } from '../logs/log-buffer';
 import type { HostMessage, WorkerMessage } from './worker-protocol';
+import { checkWorkerMessage } from './worker-protocol';
 
 /** A call waiting for, or handed to, an instance. */
 export interface PendingCall {
@@ -119,7 +120,22 @@ export abstract class FunctionInstance {
     clearTimeout(this.idleTimer);
   }
 
-  /** Handles one message of the instance (worker-protocol.ts). */
+  /**
+   * Takes one message from the instance. Its shape is checked first, and a message the host
+   * cannot read (function code can write to the channel itself) ends the instance: never the host.
+   */
+  protected deliver(message: unknown): void {
+    if (this.state === 'ended') return;
+    try {
+      const problem = checkWorkerMessage(message);
+      if (problem !== null) throw new TypeError(problem);
+      this.receive(message as WorkerMessage);
+    } catch (error) {
+      this.fail('HSF_FUNCTION_CRASHED', `sent the host a message it could not read (${(error as Error).message})`);
+    }
+  }
+
+  /** Handles one checked message of the instance (worker-protocol.ts). */
   protected receive(message: WorkerMessage): void {
     switch (message.type) {
       case 'loaded':

@@ -16,7 +16,7 @@ import { canWatchMemory, watchMemory } from './process-memory-watch';
 import type { MemoryWatchEntry } from './process-memory-watch';
 import { FrameDecoder, encodeFrame } from './process-protocol';
 import type { FromChildMessage, ToChildMessage } from './process-protocol';
-import type { HostMessage } from './worker-protocol';
+import type { HostMessage, WorkerMessage } from './worker-protocol';
 
 const MB = 1024 * 1024;
 // Without /proc the child checks its own heap + external memory this often while busy.
@@ -24,6 +24,8 @@ const MEMORY_CHECK_MS = 50;
 // How long a child that aborted is given to finish writing V8's fatal-error text on stderr.
 const ABORT_REPORT_MS = 200;
 const STDERR_TAIL_CHARS = 4096;
+// A result's body is at most 6 MB (SPEC R52); a frame claiming far more is not ours.
+const MAX_FRAME_BYTES = 16 * MB;
 
 // The bootstrap sits next to this file: .ts under tsx, .js in dist/.
 const BOOTSTRAP = join(__dirname, 'process-bootstrap' + extname(__filename));
@@ -49,10 +51,18 @@ export class ProcessInstance extends FunctionInstance {
       this.child.once('error', () => resolve());
     });
     const decoder = new FrameDecoder<FromChildMessage>((message) => {
-      if (message.type === 'booted') this.baselineBytes = message.rssBytes;
-      else this.receive(message);
+      if (message?.type === 'booted') this.baselineBytes = typeof message.rssBytes === 'number' ? message.rssBytes : -1;
+      else this.deliver(message);
+    }, MAX_FRAME_BYTES);
+    this.channel.on('data', (chunk: Buffer) => {
+      if (this.state === 'ended') return;
+      try {
+        decoder.push(chunk);
+      } catch (error) {
+        // Bytes that are no frame: the function wrote to fd 3 itself.
+        this.fail('HSF_FUNCTION_CRASHED', `sent the host bytes it could not read (${(error as Error).message})`);
+      }
     });
-    this.channel.on('data', (chunk: Buffer) => decoder.push(chunk));
     // EPIPE and the like once the child is gone: its 'exit' tells what happened.
     this.channel.on('error', () => undefined);
     this.stderr.setEncoding('utf8');
@@ -103,12 +113,12 @@ export class ProcessInstance extends FunctionInstance {
     this.watch?.busied();
   }
 
-  protected override receive(message: FromChildMessage): void {
+  protected override receive(message: WorkerMessage): void {
     // The record's `memory`: what the cap counts, the RSS above an empty Node process.
     if (message.type === 'result' && this.watch !== null && this.watch.rssBytes > 0 && this.baselineBytes >= 0) {
       message.result.memoryUsedMb = Math.max(0, Math.round((this.watch.rssBytes - this.baselineBytes) / MB));
     }
-    if (message.type !== 'booted') super.receive(message);
+    super.receive(message);
   }
 
   private writeFrame(message: ToChildMessage): void {

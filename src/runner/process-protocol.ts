@@ -90,7 +90,8 @@ export class FrameDecoder<T extends { type: string }> {
   /** The whole frame's size with its length field, once known. */
   private need = -1;
 
-  constructor(private readonly onMessage: (message: T) => void) {}
+  /** @param maxFrameBytes a frame announcing more than this is refused (a RangeError from push). */
+  constructor(private readonly onMessage: (message: T) => void, private readonly maxFrameBytes = Number.POSITIVE_INFINITY) {}
 
   /** Feeds one chunk; calls onMessage for every frame it completes. */
   push(chunk: Buffer): void {
@@ -100,6 +101,9 @@ export class FrameDecoder<T extends { type: string }> {
       if (this.need < 0) {
         if (this.size < LENGTH_BYTES) return;
         this.need = LENGTH_BYTES + this.joined().readUInt32LE(0);
+        if (this.need > this.maxFrameBytes || this.need < PREFIX_BYTES) {
+          throw new RangeError(`a frame of ${this.need} bytes (at most ${this.maxFrameBytes}, at least ${PREFIX_BYTES})`);
+        }
       }
       if (this.size < this.need) return;
       const all = this.joined();

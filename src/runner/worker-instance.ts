@@ -33,8 +33,8 @@ export class WorkerInstance extends FunctionInstance {
     this.worker = spawnWorker(start, spec);
     this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
     this.worker.on('message', (message: WorkerMessage) => {
-      if (message.type === 'result') reviveResult(message.result);
-      this.receive(message);
+      if (message?.type === 'result' && typeof message.result?.outcome === 'object') reviveResult(message.result);
+      this.deliver(message);
     });
     this.worker.on('error', (error: Error & { code?: string }) => {
       // V8's heap limit (resourceLimits) ends the worker with this code (SPEC R46).

@@ -120,6 +120,8 @@ const faults: Fault[] = [
     },
   },
   { name: 'process.abort(), as a crashing native addon would', rule: 'R44', path: api('abort'), modes: processOnly, status: 500, code: 'HSF_FUNCTION_CRASHED' },
+  { name: 'a forged message to the host', rule: 'R44', path: api('forge-message'), modes: contained, status: 500, code: 'HSF_FUNCTION_CRASHED' },
+  { name: 'bytes that are no frame on its pipe', rule: 'R44', path: api('write-garbage'), modes: processOnly, status: 500, code: 'HSF_FUNCTION_CRASHED' },
   {
     name: '/proc/self/environ', rule: 'R31', path: api('read-environ'), modes: processOnly, status: 200,
     check: (seen) => {

@@ -58,3 +58,12 @@ test('SPEC R54: frames split at every byte, or several in one chunk, decode in o
 test('SPEC R44: a header JSON cannot carry is an error for the sender, not a broken frame', () => {
   assert.throws(() => encodeFrame({ type: 'event', event: { requestId: 'r', level: 'WARN', message: 1n as unknown as string } }), TypeError);
 });
+
+test('SPEC R44: a frame announcing more than the limit, or less than a header, is refused before it is buffered', () => {
+  const decoder = new FrameDecoder<ToChildMessage | FromChildMessage>(() => undefined, 1024);
+  const big = Buffer.alloc(4);
+  big.writeUInt32LE(1024 * 1024);
+  assert.throws(() => decoder.push(big), RangeError);
+  const tiny = new FrameDecoder<ToChildMessage | FromChildMessage>(() => undefined, 1024);
+  assert.throws(() => tiny.push(Buffer.from([1, 0, 0, 0, 0])), RangeError);
+});
