@@ -26,6 +26,8 @@ const ABORT_REPORT_MS = 200;
 const STDERR_TAIL_CHARS = 4096;
 // A result's body is at most 6 MB (SPEC R52); a frame claiming far more is not ours.
 const MAX_FRAME_BYTES = 16 * MB;
+// The baseline until the child reports its own (it does before any function code runs).
+const DEFAULT_BASELINE_BYTES = 64 * MB;
 
 // The bootstrap sits next to this file: .ts under tsx, .js in dist/.
 const BOOTSTRAP = join(__dirname, 'process-bootstrap' + extname(__filename));
@@ -37,7 +39,7 @@ export class ProcessInstance extends FunctionInstance {
   private readonly channel: Socket;
   private readonly stderr: Socket;
   private readonly watch: MemoryWatchEntry | null = null;
-  /** The child's RSS before the function's module loaded: an empty Node process (SPEC R44). */
+  /** The child's RSS before the function's module loaded: an empty Node process (SPEC R44); -1 until it reports. */
   private baselineBytes = -1;
   private stderrTail = '';
 
@@ -51,8 +53,9 @@ export class ProcessInstance extends FunctionInstance {
       this.child.once('error', () => resolve());
     });
     const decoder = new FrameDecoder<FromChildMessage>((message) => {
-      if (message?.type === 'booted') this.baselineBytes = typeof message.rssBytes === 'number' ? message.rssBytes : -1;
-      else this.deliver(message);
+      if (message?.type !== 'booted') this.deliver(message);
+      // Only the bootstrap's own report, sent before any function code ran: a later one is forged.
+      else if (this.baselineBytes < 0 && this.state === 'loading' && typeof message.rssBytes === 'number') this.baselineBytes = message.rssBytes;
     }, MAX_FRAME_BYTES);
     this.channel.on('data', (chunk: Buffer) => {
       if (this.state === 'ended') return;
@@ -137,13 +140,14 @@ export class ProcessInstance extends FunctionInstance {
    * ~40-50 MB), so the function gets its whole limit for itself; over it, SIGKILL.
    */
   private checkMemory(rssBytes: number): void {
-    if (this.baselineBytes < 0 || this.state === 'ended') return;
-    const usedBytes = rssBytes - this.baselineBytes;
+    if (this.state === 'ended') return;
+    const baselineBytes = this.baselineBytes >= 0 ? this.baselineBytes : DEFAULT_BASELINE_BYTES;
+    const usedBytes = rssBytes - baselineBytes;
     if (usedBytes <= this.spec.memoryLimitMb * MB) return;
     this.memoryUsedMb = Math.round(usedBytes / MB);
     this.fail(
       'HSF_OUT_OF_MEMORY',
-      `used ${this.memoryUsedMb} MB of memory, over its limit of ${this.spec.memoryLimitMb} MB (resident set ${Math.round(rssBytes / MB)} MB, of which ${Math.round(this.baselineBytes / MB)} MB is Node itself), and was killed`,
+      `used ${this.memoryUsedMb} MB of memory, over its limit of ${this.spec.memoryLimitMb} MB (resident set ${Math.round(rssBytes / MB)} MB, of which ${Math.round(baselineBytes / MB)} MB is Node itself), and was killed`,
     );
   }
 
