@@ -9,6 +9,7 @@ interface ExpressRequest extends IncomingMessage {
   originalUrl: string;
   ip?: string;
   body?: unknown;
+  app?: { enabled(setting: string): boolean };
 }
 
 /** Express middleware with the host attached. */
@@ -26,18 +27,17 @@ export interface ExpressFunctionsMiddleware {
 export function hubspotFunctions(source: string | string[], options: AllOptions = {}): ExpressFunctionsMiddleware {
   const host = createFunctionsHost(source, options);
   const middleware = (req: ExpressRequest, res: ServerResponse, next: (error?: unknown) => void): void => {
-    host
-      .dispatch(req, res, {
-        path: req.path,
-        originalUrl: req.originalUrl,
-        // `req.rawBody`: the bytes an `express.json({ verify })` hook kept (SPEC R23).
-        parsedBody: { value: req.body, raw: (req as { rawBody?: Buffer | string }).rawBody },
-        clientIp: req.ip,
-        request: req,
-      })
-      .then((handled) => {
-        if (!handled) next();
-      }, next);
+    const ours = host.serve(req, res, {
+      path: req.path,
+      originalUrl: req.originalUrl,
+      // `req.rawBody`: the bytes an `express.json({ verify })` hook kept (SPEC R23).
+      parsedBody: { value: req.body, raw: (req as { rawBody?: Buffer | string }).rawBody },
+      // Without `trust proxy`, req.ip is the socket's address, which the core reads itself.
+      clientIp: req.app?.enabled('trust proxy') ? req.ip : undefined,
+      request: req,
+    });
+    // Not ours: the host app decides (SPEC R12). Ours is answered by the core, errors included (SPEC R48).
+    if (!ours) next();
   };
   return Object.assign(middleware, { host, close: () => host.close() });
 }

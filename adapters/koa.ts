@@ -17,7 +17,7 @@ interface KoaContext {
 
 /** Koa middleware with the host attached. */
 export interface KoaFunctionsMiddleware {
-  (ctx: KoaContext, next: () => Promise<unknown>): Promise<unknown>;
+  (ctx: KoaContext, next: () => Promise<unknown>): Promise<unknown> | undefined;
   readonly host: FunctionsHost;
   close(): Promise<void>;
 }
@@ -29,20 +29,24 @@ export interface KoaFunctionsMiddleware {
  */
 export function hubspotFunctions(source: string | string[], options: AllOptions = {}): KoaFunctionsMiddleware {
   const host = createFunctionsHost(source, options);
-  const middleware = async (ctx: KoaContext, next: () => Promise<unknown>): Promise<unknown> => {
-    // The core writes the response itself (SPEC R54): Koa must not write after it.
-    const handled = await host.dispatch(ctx.req, ctx.res, {
+  const middleware = (ctx: KoaContext, next: () => Promise<unknown>): Promise<unknown> | undefined => {
+    // The core writes the response itself (SPEC R54): Koa must not write after it. The middleware
+    // settles once the answer is written, so middleware upstream sees it done after `await next()`.
+    let finished = false;
+    let written: (() => void) | undefined;
+    const ours = host.serve(ctx.req, ctx.res, {
       path: ctx.path,
       originalUrl: ctx.originalUrl,
       parsedBody: { value: ctx.request.body, raw: ctx.request.rawBody },
       clientIp: ctx.app.proxy ? ctx.ip : undefined,
       request: ctx,
+    }, () => {
+      finished = true;
+      written?.();
     });
-    if (handled) {
-      ctx.respond = false;
-      return undefined;
-    }
-    return next();
+    if (!ours) return next();
+    ctx.respond = false;
+    return finished ? undefined : new Promise<void>((resolve) => (written = resolve));
   };
   return Object.assign(middleware, { host, close: () => host.close() });
 }

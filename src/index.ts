@@ -1,7 +1,7 @@
 export { createFunctionsHost, type FunctionsHost } from './host/create-functions-host';
 export { formatRouteTable } from './host/format-route-table';
 export { createRequestListener, type RequestListener } from './host/create-request-listener';
-export type { FrameworkRequestInfo } from './host/dispatch-http';
+export type { FrameworkRequestInfo } from './request/endpoint-request';
 export type { InvokeInput, InvokeResult } from './host/invoke';
 export { HubSpotFunctionsError, ERROR_CODES, type ErrorCode } from './errors';
 export { normalizeOptions, type AllOptions, type DashboardOptions, type ResolvedOptions, type RateLimitOptions, type WorkerOptions } from './options';
@@ -26,4 +26,4 @@ export type {
 } from './types';
 export { hubspotContactLookup, type HubSpotContactLookupOptions } from './contacts/hubspot-contact-lookup';
 export { verifyHubSpotSignature, SIGNATURE_MAX_AGE_MS, type SignatureInput } from './webhooks/verify-signature';
-export type { ReloadResult } from './watch/function-set';
+export type { ReloadResult } from './functions/function-set';

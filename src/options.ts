@@ -2,6 +2,7 @@
 // names the option and the value (STYLE: "Options"). Nothing downstream checks for undefined.
 import type { ContactHook, CorsOptions, FunctionsWarning, LogRecord, Options, SecretsProvider } from './types';
 import type { BudgetStore } from './limits/budget-store';
+import { hostnameOf } from './dashboard/check-host';
 
 /** The execution budget (SPEC R55). */
 export interface RateLimitOptions {
@@ -39,9 +40,30 @@ export interface DashboardOptions {
   path?: string;
   /**
    * Decides who may see it (it shows captured console output); receives the framework's request.
-   * @default everyone, except under NODE_ENV=production where it is required
+   * @default everyone, except under NODE_ENV=production where it or `token` is required
    */
   authorize?(request: unknown): boolean | Promise<boolean>;
+  /**
+   * A secret every dashboard request must carry, as `Authorization: Bearer <token>` or the
+   * `hsf_dashboard` cookie (set by visiting `<path>?token=<token>`); visible ASCII, no spaces.
+   * @default none, except under NODE_ENV=production where it or `authorize` is required
+   */
+  token?: string;
+  /**
+   * Host names it answers besides loopback ones (`localhost`, `*.localhost`, `127.0.0.0/8`,
+   * `[::1]`); a leading dot takes the domain and its subdomains. Any other `Host` is refused: a
+   * page whose name was rebound to 127.0.0.1 must not read the records (DNS rebinding).
+   * @default [] (loopback only)
+   */
+  allowedHosts?: string[];
+  /** Event streams open at once; one more is refused with 503. @default 32 */
+  maxStreams?: number;
+  /**
+   * Bytes an event stream may hold for a client that does not read; past it the client is
+   * dropped (its browser reconnects and gets the buffered records again).
+   * @default 1048576 (1 MiB: a few hundred records)
+   */
+  maxStreamBufferBytes?: number;
 }
 
 export interface AllOptions extends Options, WorkerOptions {
@@ -59,6 +81,11 @@ export interface AllOptions extends Options, WorkerOptions {
 export interface ResolvedDashboard {
   path: string;
   authorize: ((request: unknown) => boolean | Promise<boolean>) | null;
+  token: string | null;
+  /** Lower-case host names; `.example.com` takes the domain and its subdomains. */
+  allowedHosts: readonly string[];
+  maxStreams: number;
+  maxStreamBufferBytes: number;
 }
 
 export interface ResolvedRateLimit {
@@ -186,18 +213,61 @@ function normalizeRateLimit(value: unknown): Readonly<ResolvedRateLimit> | null 
   });
 }
 
+const DASHBOARD_KEYS = new Set(['path', 'authorize', 'token', 'allowedHosts', 'maxStreams', 'maxStreamBufferBytes']);
+
+/** A token that travels unchanged in a header, a cookie and a query: visible ASCII (0x21-0x7E). */
+function isVisibleAscii(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x21 || c > 0x7e) return false;
+  }
+  return value.length > 0;
+}
+
+function normalizeAllowedHosts(value: unknown): readonly string[] {
+  if (value === undefined) return Object.freeze([]);
+  const expected = 'an array of host names such as ["dash.example.com", ".corp.example"] (no scheme, port or path)';
+  if (!Array.isArray(value)) fail('dashboard.allowedHosts', value, expected);
+  return Object.freeze(value.map((entry: unknown) => {
+    if (typeof entry !== 'string') fail('dashboard.allowedHosts', value, expected);
+    const dot = entry.startsWith('.');
+    const bare = dot ? entry.slice(1) : entry;
+    const name = hostnameOf(bare);
+    // hostnameOf reads a Host header and drops its port: an entry that already had one would
+    // not survive a second.
+    if (name === null || hostnameOf(`${bare}:1`) !== name) fail('dashboard.allowedHosts', value, expected);
+    return dot ? `.${name}` : name;
+  }));
+}
+
 function normalizeDashboard(value: unknown): Readonly<ResolvedDashboard> | null {
   if (value === undefined || value === false) return null;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('dashboard', value, 'false or { path?, authorize? }');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('dashboard', value, 'false or { path?, authorize?, token?, allowedHosts?, maxStreams?, maxStreamBufferBytes? }');
+  for (const key of Object.keys(value)) {
+    if (!DASHBOARD_KEYS.has(key)) throw new TypeError(`hubspot-functions: unknown option "dashboard.${key}". Known: ${[...DASHBOARD_KEYS].join(', ')}`);
+  }
   const v = value as DashboardOptions;
   const path = v.path === undefined ? DEFAULT_DASHBOARD_PATH : normalizePrefix('dashboard.path', v.path);
   if (path === '') fail('dashboard.path', v.path, 'a URL path other than "/"');
   if (v.authorize !== undefined && typeof v.authorize !== 'function') fail('dashboard.authorize', v.authorize, 'a function (request) => boolean | Promise<boolean>');
-  // The dashboard shows captured console output: in production it must be guarded (issue #6).
-  if (v.authorize === undefined && process.env.NODE_ENV === 'production') {
-    fail('dashboard.authorize', v.authorize, 'a function under NODE_ENV=production (the dashboard shows console output)');
+  if (v.token !== undefined && (typeof v.token !== 'string' || !isVisibleAscii(v.token))) {
+    // A secret: its text is never echoed.
+    fail('dashboard.token', typeof v.token === 'string' ? '(a string, not shown)' : v.token, 'a non-empty string of visible ASCII characters (no spaces)');
   }
-  return Object.freeze({ path, authorize: v.authorize ?? null });
+  // The dashboard shows captured console output: in production it must be guarded (issues #6, #10).
+  if (v.authorize === undefined && v.token === undefined && process.env.NODE_ENV === 'production') {
+    throw new TypeError('hubspot-functions: under NODE_ENV=production the dashboard needs option "dashboard.token" or "dashboard.authorize" ' +
+      '(it shows console output); `serve` takes --dashboard-token <token>');
+  }
+  return Object.freeze({
+    path,
+    authorize: v.authorize ?? null,
+    token: v.token ?? null,
+    allowedHosts: normalizeAllowedHosts(v.allowedHosts),
+    maxStreams: positiveInt('dashboard.maxStreams', v.maxStreams, 32),
+    // One record is at most about 5 KB (4 KB of log, SPEC R61): a smaller bound would drop every client.
+    maxStreamBufferBytes: positiveInt('dashboard.maxStreamBufferBytes', v.maxStreamBufferBytes, 1_048_576, 16_384),
+  });
 }
 
 /**

@@ -1,6 +1,7 @@
 // `hubspot-functions serve [paths...]` (issue #6): the core on bare node:http (the fast path,
 // no framework), the route table at start, one HubSpot-format line per invocation (SPEC R62),
-// `--watch`, `--dashboard`, `--rate-limit`/`--redis` (issue #4), and a drain on Ctrl-C.
+// `--watch`, `--dashboard` and `--dashboard-token` (issue #10), `--rate-limit`/`--redis` (issue #4),
+// and a drain on Ctrl-C.
 import { createServer, type Server } from 'node:http';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -53,6 +54,21 @@ function attachWarnings(routes: RouteInfo[], warnings: FunctionsWarning[]): Func
   return loose;
 }
 
+/**
+ * `--dashboard` and `--dashboard-token <token>` (which implies it; else $HUBSPOT_FUNCTIONS_DASHBOARD_TOKEN)
+ * as the `dashboard` option (issue #10 item 5).
+ * @throws CliUsageError under NODE_ENV=production without a token: the dashboard shows console output
+ */
+function dashboardOptions(values: { dashboard?: boolean; 'dashboard-token'?: string }, env: NodeJS.ProcessEnv): { token?: string } | false {
+  const flag = values['dashboard-token'];
+  if (values.dashboard !== true && flag === undefined) return false;
+  const token = flag ?? (env.HUBSPOT_FUNCTIONS_DASHBOARD_TOKEN || undefined);
+  if (token === undefined && env.NODE_ENV === 'production') {
+    throw new CliUsageError('--dashboard under NODE_ENV=production needs --dashboard-token <token> (or HUBSPOT_FUNCTIONS_DASHBOARD_TOKEN): the dashboard shows console output.');
+  }
+  return token === undefined ? {} : { token };
+}
+
 /** Runs `serve` until SIGINT or SIGTERM; resolves with the exit code. */
 export async function runServe(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -65,6 +81,7 @@ export async function runServe(args: string[], io: CliIo): Promise<number> {
       watch: { type: 'boolean', short: 'w' },
       json: { type: 'boolean' },
       dashboard: { type: 'boolean' },
+      'dashboard-token': { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
     },
   });
@@ -74,6 +91,7 @@ export async function runServe(args: string[], io: CliIo): Promise<number> {
   const c = io.color;
   // With --json, stdout carries only records (one JSON object a line); the rest goes to stderr.
   const info = json ? io.stderr : io.stdout;
+  const dashboard = dashboardOptions(values, io.env);
   const flags = buildHostOptions(values, io);
   const early: FunctionsWarning[] = [];
   let started = false;
@@ -86,7 +104,7 @@ export async function runServe(args: string[], io: CliIo): Promise<number> {
   const options: AllOptions = {
     ...flags.options,
     watch: values.watch === true,
-    dashboard: values.dashboard ? {} : false,
+    dashboard,
     onWarning,
     // --quiet: no per-invocation output (records still reach the dashboard); SPEC R62 `onLog: false`.
     onLog: values.quiet === true ? false : (record) => {
@@ -119,7 +137,8 @@ export async function runServe(args: string[], io: CliIo): Promise<number> {
   for (const w of attachWarnings(routes, early)) writeLine(io.stderr, paint(c, 'yellow', `warning: ${w.message}`));
   writeLine(info, formatRouteTable(routes, baseUrl, io.cwd));
   writeLine(info);
-  if (values.dashboard) writeLine(info, `dashboard: ${baseUrl}/__dashboard`);
+  // The token itself is never printed: stdout often ends up in a log.
+  if (dashboard) writeLine(info, `dashboard: ${baseUrl}/__dashboard${dashboard.token === undefined ? '' : ' (open it once as /__dashboard?token=<your token>)'}`);
   if (values.watch) writeLine(info, 'watching for changes');
   writeLine(info, `${paint(c, 'bold', `hubspot-functions serving ${loaded.loaded} function(s) on ${baseUrl}`)}${loaded.failed ? paint(c, 'red', ` (${loaded.failed} failed to load)`) : ''} - Ctrl-C to stop`);
   started = true;

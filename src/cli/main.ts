@@ -18,6 +18,8 @@ Commands:
       --host <addr>           Address to listen on (default: 127.0.0.1)
       --watch, -w             Reload a function when its file or serverless.json changes
       --dashboard             Serve the logs dashboard at /__dashboard
+      --dashboard-token <t>   Require this token to open it (Bearer, or visit ?token=<t>);
+                              needed under NODE_ENV=production ($HUBSPOT_FUNCTIONS_DASHBOARD_TOKEN)
       --json                  Print log records as JSON lines on stdout
       --quiet, -q             Print no line per invocation (onLog: false)
   validate [paths...]         Check configuration and function files without serving (--json)

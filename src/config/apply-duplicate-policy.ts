@@ -4,6 +4,7 @@
 import type { FunctionDefinition } from '../definitions';
 import { HubSpotFunctionsError } from '../errors';
 import { createWarning, formatJsonPath, reportWarning, type WarningSink } from './config-warnings';
+import { canonicalPath } from '../routing/canonical-path';
 
 /**
  * Checks definitions (in mount order) for duplicate routes; returns the definitions that still
@@ -20,7 +21,8 @@ export function applyDuplicatePolicy(
   for (const definition of definitions) {
     if (definition.path === null) continue;
     for (const method of definition.methods) {
-      const key = `${method} ${definition.path}`;
+      // `a b` and `a%20b` are one URL (SPEC R11): compare canonical encodings.
+      const key = `${method} ${canonicalPath(definition.path)}`;
       const earlier = owners.get(key);
       owners.set(key, definition);
       if (earlier === undefined) continue;

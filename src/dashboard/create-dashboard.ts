@@ -1,20 +1,22 @@
 // The logs dashboard (issue #6), served by the host itself so that it works under Express, Koa
 // and `serve --dashboard` alike: the page, a JSON API, and Server-Sent Events that push every
 // new log record. Records arrive already redacted by the core (SPEC R33); nothing else is shown.
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { relative } from 'node:path';
-import { buildErrorResponse } from '../host/error-response';
 import type { ResolvedDashboard } from '../options';
-import { writeResponse } from '../response/write-response';
 import type { LogRecord, RouteInfo } from '../types';
 import { loadDashboardPage } from './dashboard-page';
+import { quote, send, sendDashboardError, sendJson } from './dashboard-responses';
+import { createEventStreams } from './event-streams';
+import { createDashboardGuard, type DashboardRequestInfo, type GuardedRequest } from './guard-dashboard-request';
 import { RingBuffer } from './ring-buffer';
+
+export type { DashboardRequestInfo } from './guard-dashboard-request';
 
 /** How many records the dashboard keeps: enough for a session, bounded for a busy server. */
 export const DASHBOARD_CAPACITY = 500;
-/** A comment line every so often keeps proxies from closing an idle event stream. */
-const HEARTBEAT_MS = 15_000;
+/** When a refused event stream may try again: a tab closes in seconds. */
+const STREAMS_RETRY_AFTER_S = 5;
 
 /** One function as the dashboard lists it. */
 export interface DashboardRoute {
@@ -33,7 +35,7 @@ export interface Dashboard {
   /** Whether a (mount-relative) request path is the dashboard's. */
   owns(path: string): boolean;
   /** Answers a request for one of the dashboard's paths. */
-  handle(req: IncomingMessage, res: ServerResponse, info: { path: string; request?: unknown }): Promise<void>;
+  handle(req: IncomingMessage, res: ServerResponse, info: DashboardRequestInfo): Promise<void>;
   /** Tells open pages that the route table changed (after a reload). */
   notifyRoutes(): void;
   /** Ends every open event stream and stops listening for records. */
@@ -53,23 +55,20 @@ function toDashboardRoute(route: RouteInfo, cwd: string): DashboardRoute {
   return out;
 }
 
-function send(res: ServerResponse, status: number, headers: Array<[string, string]>, body: Buffer | string, head: boolean): void {
-  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-  res.statusCode = status;
-  for (const [name, value] of headers) res.setHeader(name, value);
-  res.setHeader('Content-Length', bytes.length);
-  res.end(head ? undefined : bytes);
+/** The path without its trailing slashes, in linear time (issue #10 item 4: `/\/+$/` is quadratic). */
+function trimTrailingSlashes(path: string): string {
+  let end = path.length;
+  while (end > 0 && path.charCodeAt(end - 1) === 0x2f) end--;
+  return path.slice(0, end);
 }
 
-/** A JSON error as every request-time error is written (SPEC R48): code, message, request id. */
-function sendError(res: ServerResponse, code: 'HSF_DASHBOARD_FORBIDDEN' | 'HSF_DASHBOARD_ASSETS_MISSING', message: string, head: boolean): void {
-  const requestId = randomUUID();
-  const response = buildErrorResponse(code, message, requestId, { production: process.env.NODE_ENV === 'production' });
-  writeResponse(res, response, { head, extraHeaders: [['x-request-id', requestId], ['Cache-Control', 'no-store']] });
-}
-
-function sendJson(res: ServerResponse, status: number, value: unknown, head: boolean, extra: Array<[string, string]> = []): void {
-  send(res, status, [['Content-Type', 'application/json; charset=utf-8'], ['Cache-Control', 'no-store'], ...extra], JSON.stringify(value), head);
+/** A request id from the path, or null when its escapes are malformed (issue #10 item 1). */
+function decodeRequestId(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -83,94 +82,72 @@ export function createDashboard(deps: {
   capacity?: number;
   cwd?: string;
 }): Dashboard {
-  const base = deps.options.path;
+  const { options } = deps;
+  const base = options.path;
   const cwd = deps.cwd ?? process.cwd();
+  const production = process.env.NODE_ENV === 'production';
   const buffer = new RingBuffer<LogRecord>(deps.capacity ?? DASHBOARD_CAPACITY);
-  const streams = new Set<ServerResponse>();
-  let heartbeat: NodeJS.Timeout | undefined;
+  const streams = createEventStreams({ maxStreams: options.maxStreams, maxBufferBytes: options.maxStreamBufferBytes });
+  const guard = createDashboardGuard(options, production);
   const routes = (): DashboardRoute[] => deps.routes().map((r) => toDashboardRoute(r, cwd));
-
-  const broadcast = (event: string, data: unknown): void => {
-    const frame = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-    for (const res of streams) res.write(frame);
-  };
+  const frame = (event: string, data: unknown): string => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
   const unsubscribe = deps.subscribe((record) => {
     buffer.push(record);
-    broadcast('record', record);
+    streams.broadcast(frame('record', record));
   });
 
-  function openStream(req: IncomingMessage, res: ServerResponse): void {
-    res.writeHead(200, {
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-store',
-      Connection: 'keep-alive',
-      'X-Accel-Buffering': 'no',
-    });
-    // The first event carries everything a freshly (re)connected page needs.
-    res.write(`retry: 2000\nevent: hello\ndata: ${JSON.stringify({ routes: routes(), records: buffer.toArray() })}\n\n`);
-    streams.add(res);
-    heartbeat ??= setInterval(() => {
-      for (const stream of streams) stream.write(': ping\n\n');
-    }, HEARTBEAT_MS).unref();
-    const drop = (): void => {
-      streams.delete(res);
-      if (streams.size === 0 && heartbeat) {
-        clearInterval(heartbeat);
-        heartbeat = undefined;
-      }
-    };
-    req.once('close', drop);
-    res.once('close', drop);
-  }
-
-  async function handle(req: IncomingMessage, res: ServerResponse, info: { path: string; request?: unknown }): Promise<void> {
-    const method = (req.method ?? 'GET').toUpperCase();
-    const head = method === 'HEAD';
-    if (method !== 'GET' && !head) {
-      sendJson(res, 405, { code: 'HSF_METHOD_NOT_ALLOWED', message: `${method} is not allowed on the dashboard; allowed: GET, HEAD.` }, false, [['Allow', 'GET, HEAD']]);
+  function openStream(req: IncomingMessage, res: ServerResponse, head: boolean): void {
+    if (head) return send(res, 200, [['Content-Type', 'text/event-stream; charset=utf-8']], '', true);
+    if (streams.full()) {
+      sendDashboardError(res, 'HSF_OVERLOADED', `The dashboard has ${streams.size} event streams open, its maximum (dashboard.maxStreams). Close a dashboard tab, or retry later.`,
+        { head, production, headers: { 'Retry-After': String(STREAMS_RETRY_AFTER_S) } });
       return;
     }
-    if (deps.options.authorize) {
-      let allowed = false;
-      try {
-        allowed = (await deps.options.authorize(info.request ?? req)) === true;
-      } catch {
-        allowed = false; // A failing check never opens the dashboard.
-      }
-      if (!allowed) {
-        sendError(res, 'HSF_DASHBOARD_FORBIDDEN', 'The dashboard\'s authorize() refused this request.', head);
-        return;
-      }
-    }
-    const sub = info.path.slice(base.length).replace(/\/+$/, '');
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    // The first event carries everything a freshly (re)connected page needs.
+    streams.open(req, res, `retry: 2000\n${frame('hello', { routes: routes(), records: buffer.toArray() })}`);
+  }
+
+  function serve({ req, res, info, sub, query, head }: GuardedRequest): void {
     if (sub === '') {
       let page;
       try {
         page = loadDashboardPage();
       } catch (error) {
-        sendError(res, 'HSF_DASHBOARD_ASSETS_MISSING', `The dashboard's assets are missing: ${(error as Error).message}. Reinstall hubspot-functions.`, head);
+        sendDashboardError(res, 'HSF_DASHBOARD_ASSETS_MISSING', `The dashboard's assets are missing: ${(error as Error).message}. Reinstall hubspot-functions.`, { head, production });
         return;
       }
       send(res, 200, page.headers, page.body, head);
     } else if (sub === '/events') {
-      if (head) send(res, 200, [['Content-Type', 'text/event-stream; charset=utf-8']], '', true);
-      else openStream(req, res);
+      openStream(req, res, head);
     } else if (sub === '/api/routes') {
-      sendJson(res, 200, { routes: routes() }, head);
+      sendJson(res, { routes: routes() }, head);
     } else if (sub === '/api/records') {
       // Search by request id, as HubSpot's Logs tab has it: a case-insensitive substring.
-      const q = (url.searchParams.get('q') ?? '').trim().toLowerCase();
-      const records = buffer.toArray().filter((r) => q === '' || r.id.toLowerCase().includes(q));
-      sendJson(res, 200, { records }, head);
+      const q = (query.get('q') ?? '').trim().toLowerCase();
+      sendJson(res, { records: buffer.toArray().filter((r) => q === '' || r.id.toLowerCase().includes(q)) }, head);
     } else if (sub.startsWith('/api/records/')) {
-      const id = decodeURIComponent(sub.slice('/api/records/'.length));
-      const record = buffer.findLast((r) => r.id === id);
-      if (record === undefined) sendJson(res, 404, { code: 'HSF_NOT_FOUND', message: `No recent record has the request id ${id}.` }, head);
-      else sendJson(res, 200, record, head);
+      const id = decodeRequestId(sub.slice('/api/records/'.length));
+      const record = id === null ? undefined : buffer.findLast((r) => r.id === id);
+      if (record === undefined) sendDashboardError(res, 'HSF_NOT_FOUND', `No recent record has the request id ${quote(id ?? sub.slice('/api/records/'.length))}.`, { head, production });
+      else sendJson(res, record, head);
     } else {
-      sendJson(res, 404, { code: 'HSF_NOT_FOUND', message: `The dashboard has no page ${info.path}.` }, head);
+      sendDashboardError(res, 'HSF_NOT_FOUND', `The dashboard has no page ${quote(info.path)}.`, { head, production });
     }
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse, info: DashboardRequestInfo): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const head = method === 'HEAD';
+    const sub = trimTrailingSlashes(info.path.slice(base.length));
+    const url = info.originalUrl ?? req.url ?? '';
+    const q = url.indexOf('?');
+    const request: GuardedRequest = { req, res, info, sub, query: new URLSearchParams(q === -1 ? '' : url.slice(q + 1)), head };
+    if (await guard(request)) return;
+    if (method !== 'GET' && !head) {
+      sendDashboardError(res, 'HSF_METHOD_NOT_ALLOWED', `${method} is not allowed on the dashboard; allowed: GET, HEAD.`, { head, production, headers: { Allow: 'GET, HEAD' } });
+      return;
+    }
+    serve(request);
   }
 
   return {
@@ -180,14 +157,11 @@ export function createDashboard(deps: {
     },
     handle,
     notifyRoutes() {
-      broadcast('routes', { routes: routes() });
+      streams.broadcast(frame('routes', { routes: routes() }));
     },
     close() {
       unsubscribe();
-      if (heartbeat) clearInterval(heartbeat);
-      heartbeat = undefined;
-      for (const res of streams) res.end();
-      streams.clear();
+      streams.close();
     },
   };
 }

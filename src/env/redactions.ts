@@ -26,3 +26,33 @@ export function redact(text: string, redactions: Array<[string, string]>): strin
   }
   return out;
 }
+
+/**
+ * Redacts every string inside `value` (a log record, an error body): objects and arrays are
+ * copied only where something changed, so nothing that carries a secret can be missed by a list
+ * of fields (SPEC R33: an error's type is as much the function's text as its message).
+ */
+export function redactStrings<T>(value: T, redactions: Array<[string, string]>): T {
+  if (redactions.length === 0) return value;
+  return redactValue(value, redactions) as T;
+}
+
+function redactValue(value: unknown, redactions: Array<[string, string]>): unknown {
+  if (typeof value === 'string') return redact(value, redactions);
+  if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value)) return value;
+  if (Array.isArray(value)) {
+    let out: unknown[] | null = null;
+    for (let i = 0; i < value.length; i++) {
+      const next = redactValue(value[i], redactions);
+      if (next !== value[i]) (out ??= [...value])[i] = next;
+    }
+    return out ?? value;
+  }
+  let out: Record<string, unknown> | null = null;
+  for (const key of Object.keys(value)) {
+    const current = (value as Record<string, unknown>)[key];
+    const next = redactValue(current, redactions);
+    if (next !== current) (out ??= { ...(value as Record<string, unknown>) })[key] = next;
+  }
+  return out ?? value;
+}

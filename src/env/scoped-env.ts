@@ -1,14 +1,18 @@
 // The inline runner's per-function process.env (SPEC R30, R31, R44). HubSpot's emulator mutates
 // process.env globally, so functions leak into each other and into the host; here process.env is
-// replaced (while someone holds it) by a Proxy that, inside a runWithEnv scope, reads and writes
-// that scope's own env object, and outside passes everything through to the real one. Never a
-// global swap: concurrent invocations of different functions each see their own env.
-import { AsyncLocalStorage } from 'node:async_hooks';
+// replaced (while someone holds it) by a Proxy that, inside a runWithEnv scope (the invocation
+// scope of invoke/invocation-scope.ts), reads and writes that scope's own env object, and outside
+// passes everything through to the real one. Never a global swap: concurrent invocations of
+// different functions each see their own env.
 import { inspect } from 'node:util';
+import { currentScope, runInScope } from '../invoke/invocation-scope';
 
 type Env = Record<string, string>;
 
-const storage = new AsyncLocalStorage<Env>();
+/** The env of the invocation running now, if it runs with one of its own. */
+function scopedEnv(): Env | undefined {
+  return currentScope()?.env ?? undefined;
+}
 let holders = 0;
 let original: NodeJS.ProcessEnv | null = null;
 let proxy: NodeJS.ProcessEnv | null = null;
@@ -19,7 +23,7 @@ let proxy: NodeJS.ProcessEnv | null = null;
  * Only effective while retainScopedEnv() is held.
  */
 export function runWithEnv<T>(env: Record<string, string>, fn: () => T): T {
-  return storage.run(env, fn);
+  return runInScope({ env, log: currentScope()?.log ?? null }, fn);
 }
 
 /**
@@ -45,47 +49,47 @@ function install(): void {
   Object.defineProperty(stand, inspect.custom, {
     configurable: true,
     enumerable: false,
-    value: (depth: number, options: object) => inspect({ ...(storage.getStore() ?? real) }, options),
+    value: (depth: number, options: object) => inspect({ ...(scopedEnv() ?? real) }, options),
   });
   const own = (env: Env, key: string): boolean => Object.prototype.hasOwnProperty.call(env, key);
   proxy = new Proxy(stand, {
     get(_target, key) {
-      const env = storage.getStore();
+      const env = scopedEnv();
       if (env === undefined || typeof key === 'symbol') return Reflect.get(real, key);
       // Like the real process.env, an unset name falls through to Object.prototype
       // (`process.env.hasOwnProperty('X')` works).
       return own(env, key) ? env[key] : (Object.prototype as Record<string, unknown>)[key];
     },
     set(_target, key, value) {
-      const env = storage.getStore();
+      const env = scopedEnv();
       if (env === undefined || typeof key === 'symbol') return Reflect.set(real, key, value);
       // process.env stores every value as a string.
       define(env, key, String(value));
       return true;
     },
     defineProperty(_target, key, descriptor) {
-      const env = storage.getStore();
+      const env = scopedEnv();
       if (env === undefined || typeof key === 'symbol') return Reflect.defineProperty(real, key, descriptor);
       define(env, key, String(descriptor.value));
       return true;
     },
     deleteProperty(_target, key) {
-      const env = storage.getStore();
+      const env = scopedEnv();
       if (env === undefined || typeof key === 'symbol') return Reflect.deleteProperty(real, key);
       delete env[key];
       return true;
     },
     has(_target, key) {
-      const env = storage.getStore();
+      const env = scopedEnv();
       if (env === undefined || typeof key === 'symbol') return Reflect.has(real, key);
       return own(env, key) || key in Object.prototype;
     },
     ownKeys() {
-      const env = storage.getStore();
+      const env = scopedEnv();
       return env === undefined ? Reflect.ownKeys(real) : Object.keys(env);
     },
     getOwnPropertyDescriptor(_target, key) {
-      const env = storage.getStore();
+      const env = scopedEnv();
       if (env === undefined || typeof key === 'symbol') return Reflect.getOwnPropertyDescriptor(real, key);
       if (!own(env, key)) return undefined;
       return { value: env[key], writable: true, enumerable: true, configurable: true };

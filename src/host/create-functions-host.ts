@@ -1,24 +1,29 @@
-// The framework-agnostic host: configuration at mount (SPEC R7), modules behind `ready`, one
-// pipeline for HTTP and `invoke`, and close(). Adapters only translate to and from it.
+// The framework-agnostic host: the wiring of the parts a request meets (issue #12): the HTTP edge
+// (edge/), the router (routing/), the seam (request/endpoint-request.ts), the pipeline
+// (pipeline/), the runner (runner/), and around them the live function set (functions/), the
+// records, the dashboard and the watcher. Configuration is read at mount (SPEC R7), modules load
+// behind `ready`. Adapters only translate to and from it.
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { loadDefinitions } from '../config/load-definitions';
+import { createDashboard, type Dashboard } from '../dashboard/create-dashboard';
+import { reserveDashboardPath } from '../dashboard/reserve-dashboard-path';
 import type { Runner, RunnerEvent } from '../definitions';
+import { createHttpEdge } from '../edge/http-edge';
+import { createFunctionSet, type FunctionSet, type ReloadResult } from '../functions/function-set';
 import { createLimiter } from '../limits/create-limiter';
-import { createStderrSink } from '../logs/format-log-record';
-import { normalizeOptions, type AllOptions } from '../options';
+import { normalizeOptions, type AllOptions, type ResolvedOptions } from '../options';
+import { createPipeline } from '../pipeline/create-pipeline';
+import type { FrameworkRequestInfo } from '../request/endpoint-request';
+import { writeInternalError } from '../response/error-response';
 import { createInlineRunner } from '../runner/inline-runner';
 import { createProcessRunner } from '../runner/process-runner';
 import { createWorkerRunner } from '../runner/worker-runner';
-import type { LogRecord, RouteInfo } from '../types';
-import { createAppFunctionRoute } from './app-function-route';
-import { createHttpDispatcher, type FrameworkRequestInfo } from './dispatch-http';
-import { createInvoker, type InvokeInput, type InvokeResult } from './invoke';
-import { createPipeline } from './pipeline';
-import { warnIfHostNotUtc } from './warn-timezone';
-import { createDashboard } from '../dashboard/create-dashboard';
-import { reserveDashboardPath } from '../dashboard/reserve-dashboard-path';
-import { createFunctionSet, type ReloadResult } from '../watch/function-set';
+import type { FunctionsWarning, LogRecord, RouteInfo } from '../types';
 import { startWatching } from '../watch/start-watching';
+import { createInvoker, type InvokeInput, type InvokeResult } from './invoke';
+import { createRecordHub } from './record-hub';
+import { warnIfHostNotUtc } from './warn-timezone';
 
 /** A mounted set of functions, independent of any framework. */
 export interface FunctionsHost {
@@ -28,9 +33,15 @@ export interface FunctionsHost {
   readonly ready: Promise<{ loaded: number; failed: number }>;
   /** The function serving `method` on `path` (HEAD finds GET), or undefined. */
   match(method: string, path: string): RouteInfo | undefined;
+  /**
+   * For adapters, the fast entry: whether the request is ours (SPEC R12). When it is, it is
+   * answered (`done` is called once the answer is written); when not, nothing is written and
+   * the adapter passes it on. Never throws.
+   */
+  serve(req: IncomingMessage, res: ServerResponse, info: FrameworkRequestInfo, done?: () => void): boolean;
   /** Serves a Node request; `false` means not ours and nothing was written (SPEC R12). */
   handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
-  /** For adapters: like handle(), with what the framework knows (mount-relative path, parsed body). */
+  /** Like serve(), as a promise that settles once the answer is written. */
   dispatch(req: IncomingMessage, res: ServerResponse, info: FrameworkRequestInfo): Promise<boolean>;
   /** Runs a function through the same pipeline as HTTP, without a server. */
   invoke(target: string, input?: InvokeInput): Promise<InvokeResult>;
@@ -52,6 +63,30 @@ function pathOf(url: string | undefined): string {
   return q === -1 ? url : url.slice(0, q);
 }
 
+/** SPEC R44: the runners implement one interface; the rest of the core cannot tell them apart. */
+function createRunner(options: ResolvedOptions, warn: (warning: FunctionsWarning) => void): Runner {
+  const onEvent = (event: RunnerEvent): void =>
+    warn({
+      code: event.level === 'WARN' ? 'HSF_WARN_LATE_EVENT' : 'HSF_WARN_LATE_ERROR',
+      message: `request ${event.requestId} (${event.functionId}): ${event.message}`,
+      functionId: event.functionId,
+    });
+  if (options.isolation === 'inline') return createInlineRunner({ closeTimeoutMs: options.closeTimeoutMs, onEvent });
+  if (options.isolation === 'process') return createProcessRunner({ ...options, onEvent });
+  return createWorkerRunner({ ...options, onEvent });
+}
+
+/** A warning handler that throws must not break mounting or a request. */
+function safeWarn(options: ResolvedOptions): (warning: FunctionsWarning) => void {
+  return (warning) => {
+    try {
+      options.onWarning(warning);
+    } catch {
+      // Ignored: a warning is advice.
+    }
+  };
+}
+
 /**
  * Creates a host for one or more functions folders.
  * @param source a `.functions` folder, a folder with a serverless.json, a project root, or an array (SPEC R1)
@@ -62,97 +97,50 @@ function pathOf(url: string | undefined): string {
  */
 export function createFunctionsHost(source: string | string[], options: AllOptions = {}): FunctionsHost {
   const resolved = normalizeOptions(options);
-  const { definitions, warnings } = loadDefinitions(source, {
-    prefix: resolved.prefix,
-    duplicateRoutes: resolved.duplicateRoutes,
-  });
-  const warn = (w: Parameters<typeof resolved.onWarning>[0]): void => {
-    try {
-      resolved.onWarning(w);
-    } catch {
-      // A throwing warning handler must not break mounting.
-    }
-  };
+  const warn = safeWarn(resolved);
+  const { definitions, warnings } = loadDefinitions(source, { prefix: resolved.prefix, duplicateRoutes: resolved.duplicateRoutes });
   reserveDashboardPath(definitions, resolved.dashboard?.path ?? null);
   for (const w of warnings) warn(w);
   // A child process gets its own TZ (SPEC R30); threads and inline share the host's zone.
   if (resolved.isolation !== 'process') warnIfHostNotUtc(resolved.isolation, warn);
 
   const production = process.env.NODE_ENV === 'production';
-  const listeners = new Set<(record: LogRecord) => void>();
-  const sink = resolved.onLog ?? (resolved.defaultLogSink ? createStderrSink() : null);
-  const emit = (record: LogRecord): void => {
-    if (sink) {
-      try {
-        sink(record);
-      } catch {
-        // A throwing log sink must not fail the request it logs.
-      }
-    }
-    for (const listener of listeners) {
-      try {
-        listener(record);
-      } catch {
-        // Same for record listeners.
-      }
-    }
-  };
-
-  const onEvent = (event: RunnerEvent): void =>
-    warn({
-      code: event.level === 'WARN' ? 'HSF_WARN_LATE_EVENT' : 'HSF_WARN_LATE_ERROR',
-      message: `request ${event.requestId} (${event.functionId}): ${event.message}`,
-      functionId: event.functionId,
-    });
-  // SPEC R44: the three runners implement one interface; the rest of the core cannot tell them apart.
-  const pooled = {
-    memoryLimitMb: resolved.memoryLimitMb,
-    concurrencyPerWorker: resolved.concurrencyPerWorker,
-    maxWorkersPerFunction: resolved.maxWorkersPerFunction,
-    maxQueuePerFunction: resolved.maxQueuePerFunction,
-    workerIdleMs: resolved.workerIdleMs,
-    closeTimeoutMs: resolved.closeTimeoutMs,
-    onEvent,
-  };
-  const runner: Runner =
-    resolved.isolation === 'process' ? createProcessRunner(pooled)
-      : resolved.isolation === 'worker' ? createWorkerRunner(pooled)
-        : createInlineRunner({ closeTimeoutMs: resolved.closeTimeoutMs, onEvent });
+  const records = createRecordHub(resolved);
+  const runner = createRunner(resolved, warn);
   const limiter = createLimiter(resolved.rateLimit, { onWarning: warn });
-  // The definitions, route table and registry are replaceable: watch mode reloads them (issue #6).
-  const set = createFunctionSet({ source, options: resolved, runner, warn, definitions, warnings });
-  let appFunctionRoute = resolved.appFunctionsRoute ? createAppFunctionRoute(resolved.prefix.projects, definitions) : null;
+  const set: FunctionSet = createFunctionSet({ source, options: resolved, runner, warn, definitions, warnings });
   let closed = false;
-  const pipeline = createPipeline({ options: resolved, runner, limiter, emit, production });
-  const http = createHttpDispatcher({
-    options: resolved,
-    table: () => set.table,
-    appFunctions: () => appFunctionRoute,
-    registry: () => set.registry,
-    pipeline,
-    closed: () => closed,
+  const pipeline = createPipeline({
+    options: resolved, runner, limiter, production, functions: () => set.registry.functions,
+    closed: () => closed, listening: records.listening, emit: records.emit,
   });
-  const dashboard = resolved.dashboard === null ? null : createDashboard({
-    options: resolved.dashboard,
-    routes: () => set.registry.routes(),
-    subscribe: (listener) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+  const edge = createHttpEdge({ router: () => set.router, pipeline, options: resolved, production });
+  const dashboard: Dashboard | null = resolved.dashboard === null ? null : createDashboard({
+    options: resolved.dashboard, routes: () => set.registry.routes(), subscribe: records.subscribe,
   });
-  const dispatch = async (req: IncomingMessage, res: ServerResponse, info: FrameworkRequestInfo): Promise<boolean> => {
-    if (dashboard?.owns(info.path)) {
-      await dashboard.handle(req, res, info);
-      return true;
+  const invoker = createInvoker({ definitions: () => set.definitions, router: () => set.router, pipeline });
+  // The host's one entry never throws and never rejects (issue #10 item 1): the edge answers its
+  // own failures, and a failure of the dashboard is answered here, as JSON with a request id (SPEC R48).
+  const serve: FunctionsHost['serve'] = (req, res, info, done) => {
+    if (dashboard === null || !dashboard.owns(info.path)) return edge.serve(req, res, info, done);
+    const failed = (error: unknown): void => {
+      writeInternalError(res, error, randomUUID(), production);
+      done?.();
+    };
+    try {
+      dashboard.handle(req, res, info).then(done, failed);
+    } catch (error) {
+      failed(error);
     }
-    return http.dispatch(req, res, info);
+    return true;
   };
+  const dispatch = (req: IncomingMessage, res: ServerResponse, info: FrameworkRequestInfo): Promise<boolean> =>
+    new Promise((resolve) => {
+      if (!serve(req, res, info, () => resolve(true))) resolve(false);
+    });
   const reload = async (changedFiles: readonly string[] = []): Promise<ReloadResult> => {
     const result = await set.reload(changedFiles);
-    if (result.ok) {
-      appFunctionRoute = resolved.appFunctionsRoute ? createAppFunctionRoute(resolved.prefix.projects, set.definitions) : null;
-      dashboard?.notifyRoutes();
-    }
+    if (result.ok) dashboard?.notifyRoutes();
     return result;
   };
   const watcher = resolved.watch ? startWatching(source, reload, warn) : null;
@@ -164,22 +152,15 @@ export function createFunctionsHost(source: string | string[], options: AllOptio
     },
     ready: set.registry.ready,
     match(method, path) {
-      const def = set.table.match(method.toUpperCase(), path);
+      const def = set.router.table.match(method.toUpperCase(), path);
       return def ? set.registry.routes().find((r) => r.id === def.id) : undefined;
     },
-    handle(req, res) {
-      return dispatch(req, res, { path: pathOf(req.url) });
-    },
+    serve,
+    handle: (req, res) => dispatch(req, res, { path: pathOf(req.url) }),
     dispatch,
-    invoke(target, input) {
-      const { definitions: current, table, registry } = set;
-      return createInvoker({ definitions: current, table, registry, pipeline, closed: () => closed }).invoke(target, input);
-    },
+    invoke: (target, input) => invoker.invoke(target, input),
     reload,
-    onRecord(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    onRecord: records.subscribe,
     close() {
       closing ??= (async () => {
         closed = true;

@@ -2,34 +2,40 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AllOptions } from '../options';
-import { writeResponse } from '../response/write-response';
-import { buildErrorResponse } from './error-response';
+import { writeErrorResponse } from '../response/error-response';
 import { createFunctionsHost, type FunctionsHost } from './create-functions-host';
 
 /** A node:http listener serving the functions, with `.host` and `.close()`. */
 export interface RequestListener {
-  (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void): Promise<void>;
+  (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void): void;
   readonly host: FunctionsHost;
   close(): Promise<void>;
 }
 
+function pathOf(url: string | undefined): string {
+  if (!url) return '/';
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}
+
 /**
  * Creates a listener for `http.createServer`; without `next`, a path that is not ours gets a
- * JSON 404 (`HSF_NOT_FOUND`, SPEC R48).
+ * JSON 404 (`HSF_NOT_FOUND`, SPEC R48). It never throws and never rejects: whatever a request
+ * holds, it is answered.
  * @example
  * http.createServer(createRequestListener('./src/app.functions')).listen(3000);
  */
 export function createRequestListener(source: string | string[], options: AllOptions = {}): RequestListener {
   const host = createFunctionsHost(source, options);
   const production = process.env.NODE_ENV === 'production';
-  const listener = async (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void): Promise<void> => {
-    const handled = await host.handle(req, res);
-    if (handled) return;
+  const listener = (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void): void => {
+    const path = pathOf(req.url);
+    if (host.serve(req, res, { path })) return;
     if (next) return next();
-    const requestId = randomUUID();
-    const path = (req.url ?? '/').split('?')[0];
-    const response = buildErrorResponse('HSF_NOT_FOUND', `No function serves ${req.method} ${path}.`, requestId, { production });
-    writeResponse(res, response, { head: req.method === 'HEAD', extraHeaders: [['x-request-id', requestId]] });
+    // Not ours, and no host app to pass it to: no function ran, so no record (SPEC R60).
+    writeErrorResponse(res, { code: 'HSF_NOT_FOUND', message: `No function serves ${req.method} ${path}.` }, randomUUID(), {
+      production, head: req.method === 'HEAD',
+    });
   };
   return Object.assign(listener, { host, close: () => host.close() });
 }

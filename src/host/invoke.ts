@@ -1,15 +1,17 @@
 // invoke(): the HTTP pipeline without a server (issue #2), for tests, the CLI and private app
-// functions (SPEC R40). `target` is a URL path (starting with '/'), else a name.
+// functions (SPEC R40). `target` is a URL path (starting with '/'), else a name. The input becomes
+// the same endpoint request an HTTP client would make (request/endpoint-request.ts), routed by the
+// same router and answered by the same pipeline (issue #12).
 import { randomUUID } from 'node:crypto';
 import type { FunctionDefinition } from '../definitions';
 import { HubSpotFunctionsError } from '../errors';
+import type { Pipeline, PipelineResult } from '../pipeline/create-pipeline';
 import { classifyContentType } from '../request/content-type';
-import { buildHeaders } from '../request/headers';
-import { parseBody } from '../request/parse-body';
-import type { createRouteTable } from '../routing/route-table';
+import { fromInvoke } from '../request/endpoint-request';
+import { canonicalPath } from '../routing/canonical-path';
+import type { Router } from '../routing/create-router';
+import type { RouteResolution } from '../routing/route-resolution';
 import type { Contact, LogRecord } from '../types';
-import type { FunctionRegistry } from './function-registry';
-import type { Pipeline, PipelineResult } from './pipeline';
 
 /** Input of an endpoint (`method`, `query`, `body`, `headers`, `contact`) or a private app function. */
 export interface InvokeInput {
@@ -48,7 +50,7 @@ function queryString(query: InvokeInput['query']): string {
   return search.toString();
 }
 
-function toResult(result: PipelineResult): InvokeResult {
+function toResult(result: PipelineResult, requestId: string): InvokeResult {
   const headers: Record<string, string | string[]> = {};
   for (const [rawName, value] of result.response.headers) {
     const name = rawName.toLowerCase();
@@ -57,7 +59,7 @@ function toResult(result: PipelineResult): InvokeResult {
   }
   headers['content-length'] = String(result.response.body.length);
   // SPEC R63: always the record's id, replacing any the function set, as over HTTP.
-  headers['x-request-id'] = result.record.id;
+  headers['x-request-id'] = requestId;
   const contentType = String(headers['content-type'] ?? '');
   const raw = result.response.body;
   let body: unknown = raw;
@@ -71,24 +73,25 @@ function toResult(result: PipelineResult): InvokeResult {
   } else if (/^text\//i.test(contentType)) {
     body = raw.toString('utf8');
   }
-  const logs = result.record.log === '' ? [] : result.record.log.split('\n').filter((l) => l !== '');
-  return { statusCode: result.response.statusCode, headers, body, logs, record: result.record };
+  // invoke() always asks the pipeline for the record.
+  const record = result.record!;
+  const logs = record.log === '' ? [] : record.log.split('\n').filter((l) => l !== '');
+  return { statusCode: result.response.statusCode, headers, body, logs, record };
 }
 
-/** Creates the invoke() of a host. */
+/** Creates the invoke() of a host over its current configuration. */
 export function createInvoker(deps: {
-  definitions: readonly FunctionDefinition[];
-  table: ReturnType<typeof createRouteTable>;
-  registry: FunctionRegistry;
+  definitions(): readonly FunctionDefinition[];
+  router(): Router;
   pipeline: Pipeline;
-  closed: () => boolean;
 }) {
   function resolveByName(target: string): FunctionDefinition {
+    const definitions = deps.definitions();
     // appFunctions names and hsmeta uids first, then endpoint keys (issue #2).
-    let found = deps.definitions.filter((d) => (d.kind === 'appFunction' || d.kind === 'hsmeta') && d.name === target);
-    if (found.length === 0) found = deps.definitions.filter((d) => d.kind === 'endpoint' && d.name === target);
+    let found = definitions.filter((d) => (d.kind === 'appFunction' || d.kind === 'hsmeta') && d.name === target);
+    if (found.length === 0) found = definitions.filter((d) => d.kind === 'endpoint' && d.name === target);
     if (found.length === 0) {
-      const names = deps.definitions.map((d) => d.name).join(', ');
+      const names = definitions.map((d) => d.name).join(', ');
       throw new HubSpotFunctionsError('HSF_INVOKE_NOT_FOUND', `invoke("${target}"): no function has that name. Known names: ${names || '(none)'}. A URL path must start with "/".`);
     }
     if (found.length > 1) {
@@ -97,81 +100,39 @@ export function createInvoker(deps: {
     return found[0]!;
   }
 
+  /** A URL path (with its query) or a name, resolved as a request to it would be. */
+  function resolveTarget(target: string, input: InvokeInput): { route: RouteResolution; path: string; query: string; method: string } {
+    let query = queryString(input.query);
+    if (!target.startsWith('/')) {
+      const definition = resolveByName(target);
+      if (definition.path === null) return { route: { type: 'app-function', definition }, path: definition.name, query, method: 'POST' };
+      const method = (input.method ?? definition.methods[0] ?? 'GET').toUpperCase();
+      return { route: deps.router().resolve(method, definition.path), path: definition.path, query, method };
+    }
+    const q = target.indexOf('?');
+    // SPEC R11: a path as typed (`/_hcms/api/a b`) or already encoded; never decoded.
+    const path = canonicalPath(q === -1 ? target : target.slice(0, q));
+    if (q !== -1) query = query ? `${target.slice(q + 1)}&${query}` : target.slice(q + 1);
+    const routes = deps.router().table.matchPath(path);
+    if (routes === undefined) {
+      const paths = deps.definitions().map((d) => d.path).filter(Boolean).join(', ');
+      throw new HubSpotFunctionsError('HSF_INVOKE_NOT_FOUND', `invoke("${target}"): no function serves that path. Paths: ${paths}`);
+    }
+    const method = (input.method ?? routes.definitions.keys().next().value ?? 'GET').toUpperCase();
+    return { route: routes.resolve(method), path, query, method };
+  }
+
   async function invoke(target: string, input: InvokeInput = {}): Promise<InvokeResult> {
     if (typeof target !== 'string' || target === '') {
       throw new TypeError('invoke(target): target must be a URL path ("/_hcms/api/x") or a function name');
     }
+    const { route, path, query, method } = resolveTarget(target, input);
     const requestId = randomUUID();
-    let definition: FunctionDefinition | undefined;
-    let path: string;
-    let query = queryString(input.query);
-    if (target.startsWith('/')) {
-      const q = target.indexOf('?');
-      path = q === -1 ? target : target.slice(0, q);
-      if (q !== -1) query = query ? `${target.slice(q + 1)}&${query}` : target.slice(q + 1);
-      const match = deps.table.matchPath(path);
-      if (match === undefined) {
-        throw new HubSpotFunctionsError('HSF_INVOKE_NOT_FOUND', `invoke("${target}"): no function serves that path. Paths: ${deps.definitions.map((d) => d.path).filter(Boolean).join(', ')}`);
-      }
-      const first = match.definitions.values().next().value as FunctionDefinition;
-      const method = (input.method ?? first.methods[0] ?? 'GET').toUpperCase();
-      definition = match.definitions.get(method === 'HEAD' ? 'GET' : method);
-      if (definition === undefined) {
-        return toResult(deps.pipeline.refuse({
-          requestId,
-          code: 'HSF_METHOD_NOT_ALLOWED',
-          message: `${method} is not allowed on ${path}; allowed: ${match.allow}.`,
-          method,
-          endpoint: first.endpoint ?? path,
-          functionId: first.id,
-          headers: [['Allow', match.allow]],
-        }));
-      }
-    } else {
-      definition = resolveByName(target);
-      path = definition.path ?? '';
-    }
-    const fn = deps.registry.functions.get(definition.id)!;
-    if (deps.closed()) {
-      return toResult(deps.pipeline.refuse({ requestId, code: 'HSF_CLOSED', message: 'hubspot-functions was closed and no longer runs functions.', method: 'POST', endpoint: definition.name }));
-    }
-    if (definition.path === null) {
-      return toResult(await deps.pipeline.runAppFunction({
-        requestId,
-        fn,
-        input: { parameters: input.parameters, propertiesToSend: input.propertiesToSend, event: input.event },
-        request: undefined,
-      }));
-    }
-
-    const method = (input.method ?? definition.methods[0] ?? 'GET').toUpperCase();
-    const rawHeaders: string[] = [];
-    const given = new Set<string>();
-    for (const [name, value] of Object.entries(input.headers ?? {})) {
-      given.add(name.toLowerCase());
-      for (const v of Array.isArray(value) ? value : [value]) rawHeaders.push(name, String(v));
-    }
-    let raw: Buffer = Buffer.alloc(0);
-    if (input.body !== undefined) {
-      raw = Buffer.isBuffer(input.body) ? input.body : Buffer.from(JSON.stringify(input.body));
-      if (!given.has('content-type')) rawHeaders.push('content-type', Buffer.isBuffer(input.body) ? 'application/octet-stream' : 'application/json');
-      rawHeaders.push('content-length', String(raw.length));
-    }
-    if (!given.has('host')) rawHeaders.push('host', 'localhost');
-    const headers = buildHeaders({ rawHeaders }, { remoteAddress: '127.0.0.1' });
-    const result = await deps.pipeline.runEndpoint({
-      requestId,
-      method,
-      fn,
-      query,
-      headers,
-      ...(input.contact !== undefined ? { contact: input.contact } : {}),
-      readBody: async () => ({ ...parseBody(classifyContentType(headers['content-type']), raw), raw }),
-      request: undefined,
-      url: `http://${headers.host ?? 'localhost'}${path}${query ? `?${query}` : ''}`,
-      extraHeaders: [],
-    });
-    return toResult(result);
+    const request = route.type === 'app-function'
+      // SPEC R40: HubSpot's app-function fields, as the JSON body a UI extension would send.
+      ? fromInvoke(path, query, { method, body: { parameters: input.parameters, propertiesToSend: input.propertiesToSend, event: input.event }, parsed: true }, requestId)
+      : fromInvoke(path, query, { method, headers: input.headers, body: input.body, contact: input.contact }, requestId);
+    return toResult(await deps.pipeline.answer(route, request, true), requestId);
   }
 
   return { invoke };

@@ -61,9 +61,10 @@ class InvocationLog extends LogBuffer {
  * Runs one invocation of a loaded function and answers its RunResult; never rejects (every
  * failure is an outcome). Late events (a second sendResponse, output after the answer) go to
  * `hooks.onEvent`, redacted. The runner holds retainConsoleCapture() (and, in process, runs
- * this inside runWithEnv) for console lines to be captured.
+ * this inside runWithEnv) for console lines to be captured. No async function here: this is
+ * the hot path of every invocation, and each await would be one more promise (issue #12).
  */
-export async function executeFunction(
+export function executeFunction(
   fn: LoadedFunction,
   request: RunRequest,
   hooks: { onEvent(event: RunnerEvent): void },
@@ -73,9 +74,9 @@ export async function executeFunction(
   };
   const log = new InvocationLog(fn.redactions, late);
   const started = performance.now();
-  let called: CallOutcome;
+  let called: Promise<CallOutcome>;
   try {
-    called = await runWithCapture(log, () =>
+    called = runWithCapture(log, () =>
       callMain(fn.main, reviveContext(request.data), {
         callbackStyle: fn.callbackStyle,
         timeoutMs: request.timeoutMs,
@@ -84,20 +85,22 @@ export async function executeFunction(
     );
   } catch (error) {
     // reviveContext failing is ours, not the function's; still an outcome, never a rejection.
-    called = { kind: 'threw', error };
+    called = Promise.resolve({ kind: 'threw', error });
   }
-  const executionTime = performance.now() - started;
-  if (called.kind === 'timeout') {
-    // SPEC R45: the record says how long the configured timeout was, to two decimals.
-    log.push('ERROR', `Task timed out after ${(request.timeoutMs / 1000).toFixed(2)} seconds`);
-  }
-  log.close();
-  return {
-    outcome: toOutcome(called, request, fn.redactions),
-    log: log.text(),
-    executionTime,
-    memoryUsedMb: sampleHeapUsedMb(),
-  };
+  return called.then((outcome) => {
+    const executionTime = performance.now() - started;
+    if (outcome.kind === 'timeout') {
+      // SPEC R45: the record says how long the configured timeout was, to two decimals.
+      log.push('ERROR', `Task timed out after ${(request.timeoutMs / 1000).toFixed(2)} seconds`);
+    }
+    log.close();
+    return {
+      outcome: toOutcome(outcome, request, fn.redactions),
+      log: log.text(),
+      executionTime,
+      memoryUsedMb: sampleHeapUsedMb(),
+    };
+  });
 }
 
 function toOutcome(called: CallOutcome, request: RunRequest, redactions: Array<[string, string]>): RunOutcome {

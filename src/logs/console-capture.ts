@@ -1,9 +1,9 @@
 // Per-invocation console capture (SPEC R44, R61). HubSpot's emulator replaces console.log
 // globally, so concurrent requests mix their output; here the console methods are patched once
-// and each call looks up the invocation it belongs to in an AsyncLocalStorage, so 200 concurrent
+// and each call looks up the invocation it belongs to (invoke/invocation-scope.ts), so 200 concurrent
 // invocations each get exactly their own lines. Works the same inside a worker thread.
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { format } from 'node:util';
+import { currentScope, runInScope } from '../invoke/invocation-scope';
 import type { LogBuffer, LogLevel } from './log-buffer';
 
 type ConsoleMethod = 'log' | 'info' | 'debug' | 'warn' | 'error' | 'trace';
@@ -19,7 +19,6 @@ const LEVELS: Record<ConsoleMethod, LogLevel> = {
   trace: 'INFO',
 };
 
-const storage = new AsyncLocalStorage<LogBuffer>();
 let holders = 0;
 let originals: Partial<Record<ConsoleMethod, (...args: unknown[]) => void>> = {};
 let patched: Partial<Record<ConsoleMethod, (...args: unknown[]) => void>> = {};
@@ -41,7 +40,7 @@ export function retainConsoleCapture(): () => void {
 
 /** Runs `fn` so that console output from it and everything it starts asynchronously lands in `sink`. */
 export function runWithCapture<T>(sink: LogBuffer, fn: () => T): T {
-  return storage.run(sink, fn);
+  return runInScope({ env: currentScope()?.env ?? null, log: sink }, fn);
 }
 
 function install(): void {
@@ -52,8 +51,8 @@ function install(): void {
     const original = target[name];
     const level = LEVELS[name];
     const replacement = function (this: unknown, ...args: unknown[]): void {
-      const sink = storage.getStore();
-      if (sink === undefined) return original.apply(this, args);
+      const sink = currentScope()?.log;
+      if (sink === undefined || sink === null) return original.apply(this, args);
       sink.push(level, name === 'trace' ? formatTrace(args) : format(...args));
     };
     originals[name] = original;

@@ -29,12 +29,16 @@ function invalid(message: string, cause?: unknown): HubSpotFunctionsError {
   return new HubSpotFunctionsError('HSF_RESPONSE_INVALID', `${message} (SPEC R52)`, cause === undefined ? {} : { cause });
 }
 
-/** SPEC R50, R52: default 200; an integer 100–599 (a digit string like "404" is read as one). */
+/**
+ * SPEC R50, R52: default 200; an integer 200–599 (a digit string like "404" is read as one). A
+ * 1xx status is an interim response in HTTP: written as the answer, the client would wait for a
+ * final one that never comes, so it is as invalid as 600.
+ */
 function readStatus(value: unknown): number {
   if (value === undefined || value === null) return 200;
   const status = typeof value === 'string' && /^\d{3}$/.test(value) ? Number(value) : value;
-  if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) {
-    throw invalid(`The response statusCode ${JSON.stringify(value) ?? String(value)} is not an integer between 100 and 599`);
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 200 || status > 599) {
+    throw invalid(`The response statusCode ${JSON.stringify(value) ?? String(value)} is not an integer between 200 and 599 (1xx codes are interim responses, not answers)`);
   }
   return status;
 }

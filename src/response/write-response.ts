@@ -8,7 +8,7 @@ export interface WriteResponseOptions {
   /** A HEAD request: headers (Content-Length included) without the body (SPEC R13). */
   head: boolean;
   /** Headers the core adds (x-request-id, CORS); they replace the function's of the same name. */
-  extraHeaders?: Array<[string, string]>;
+  extraHeaders?: ReadonlyArray<readonly [string, string]>;
 }
 
 /** RFC 9110 §6.4.1, §15.3.5, §15.4.5: these statuses carry no content. */
@@ -24,42 +24,50 @@ function forbidsBody(status: number): boolean {
 export function writeResponse(res: ServerResponse, response: MappedResponse, options: WriteResponseOptions): void {
   if (res.headersSent) return;
   const extra = options.extraHeaders ?? [];
-  let extraNames: Set<string> | null = null;
-  if (extra.length > 0) {
-    extraNames = new Set();
-    // Vary is a list (RFC 9110 §12.5.5): CORS's `Vary: Origin` adds to the function's, never replaces it.
-    for (const [name] of extra) if (name.toLowerCase() !== 'vary') extraNames.add(name.toLowerCase());
-  }
   const noBody = forbidsBody(response.statusCode);
-
-  const pairs: Array<[string, string]> = [];
-  for (const pair of response.headers) {
-    const lower = pair[0].toLowerCase();
+  // One pass: [name, value, ...] as writeHead takes it, in order, duplicates kept.
+  const flat: string[] = [];
+  for (const [name, value] of response.headers) {
     // The writer owns framing: a function's own Content-Length or Transfer-Encoding could
     // contradict the bytes and desynchronise the connection.
-    if (lower === 'content-length' || lower === 'transfer-encoding') continue;
-    if (extraNames !== null && extraNames.has(lower)) continue;
-    pairs.push(pair);
+    if (isFraming(name) || (extra.length > 0 && replacedBy(extra, name))) continue;
+    flat.push(name, value);
   }
-  for (const pair of extra) pairs.push(pair);
-  if (!noBody) pairs.push(['content-length', String(response.body.length)]);
+  for (const [name, value] of extra) flat.push(name, value);
+  if (!noBody) flat.push('content-length', String(response.body.length));
 
   if (res.getHeaderNames().length === 0) {
-    // Fast path: writeHead's flat [name, value, ...] list is written as is, in order, duplicates kept.
-    const flat: string[] = [];
-    for (const [name, value] of pairs) flat.push(name, value);
     res.writeHead(response.statusCode, flat);
   } else {
     // The host set headers (Express's X-Powered-By, its own middleware): they stay unless the
     // function sets the same name. Node 20's writeHead would setHeader each pair and keep only
     // the last Set-Cookie, so remove the names first, then append each line.
-    for (const [name] of pairs) res.removeHeader(name);
+    for (let i = 0; i < flat.length; i += 2) res.removeHeader(flat[i]!);
     // A host's framing headers would be wrong for this body.
     res.removeHeader('content-length');
     res.removeHeader('transfer-encoding');
-    for (const [name, value] of pairs) res.appendHeader(name, value);
+    for (let i = 0; i < flat.length; i += 2) res.appendHeader(flat[i]!, flat[i + 1]!);
     res.writeHead(response.statusCode);
   }
   if (options.head || noBody) res.end();
   else res.end(response.body);
+}
+
+/** Content-Length or Transfer-Encoding, in any case. */
+function isFraming(name: string): boolean {
+  const length = name.length;
+  if (length !== 14 && length !== 17) return false;
+  const lower = name.toLowerCase();
+  return lower === 'content-length' || lower === 'transfer-encoding';
+}
+
+/**
+ * Whether an extra header (x-request-id, CORS) replaces the function's header of this name.
+ * Vary is a list (RFC 9110 §12.5.5): CORS's `Vary: Origin` adds to the function's, never replaces it.
+ */
+function replacedBy(extra: ReadonlyArray<readonly [string, string]>, name: string): boolean {
+  for (const [own] of extra) {
+    if (own.length === name.length && own.toLowerCase() === name.toLowerCase()) return own.toLowerCase() !== 'vary';
+  }
+  return false;
 }

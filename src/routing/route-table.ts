@@ -1,16 +1,17 @@
 // The route table (SPEC R11, R13): literal paths to functions, one Map lookup per request.
 //
-// Encoded or decoded? Frameworks report the path percent-encoded (`req.url`, Express `req.path`,
-// Koa `ctx.path`), while a config path is literal characters (SPEC R11): `"café"` or `"a b"` is
-// what the author typed, and a browser asks for `/caf%C3%A9` and `/a%20b`. So the table is keyed
-// by literal (decoded) paths and a request path containing `%` is decoded before the lookup. If
-// decoding fails (a stray `%`) or finds nothing, the path as sent is tried too, so a config path
-// that itself contains an escape (`"a%20b"`) stays reachable the way it is written. `%2F` decodes
-// to `/`: `events%2Fupdate` reaches `events/update`, the only function it could mean.
+// Encoded or decoded? A config path is literal characters; a request path is percent-encoded as
+// the client sent it. The table is keyed by each configured path's canonical percent-encoding
+// (canonical-path.ts), and a request path is looked up as sent, never decoded (SPEC R11, revised
+// in issue #10): decoding would let `%61dmin` or `admin%2Freport` walk around a guard the host
+// mounted on `/_hcms/api/admin`. A configured path whose characters can be sent as they are
+// (`{x}`, `:id`, `*`) is also reachable as typed, as a framework route of that path would be.
 import type { FunctionDefinition } from '../definitions';
+import { canonicalPath, normalizeEscapes } from './canonical-path';
+import { createPathRoutes, type PathRoutes, type RouteResolution } from './route-resolution';
 
 /** What a URL path serves: its functions by method, and the `Allow` header value (SPEC R13). */
-export interface RouteMatch {
+export interface RouteMatch extends PathRoutes {
   /** The configured methods (upper-case) and their functions; HEAD and OPTIONS are not listed. */
   definitions: ReadonlyMap<string, FunctionDefinition>;
   /** Configured methods in the order GET, POST, PUT, PATCH, DELETE, then HEAD (with GET) and OPTIONS. */
@@ -36,7 +37,8 @@ export function createRouteTable(definitions: readonly FunctionDefinition[]): Ro
   const byPath = new Map<string, Map<string, FunctionDefinition>>();
   for (const definition of definitions) {
     if (definition.path === null) continue;
-    const key = stripTrailingSlash(definition.path);
+    // Two spellings of one URL (`a b`, `a%20b`) are one route.
+    const key = canonicalPath(stripTrailingSlash(definition.path));
     let methods = byPath.get(key);
     if (methods === undefined) byPath.set(key, (methods = new Map()));
     for (const method of definition.methods) methods.set(method, definition);
@@ -54,20 +56,26 @@ export function createRouteTable(definitions: readonly FunctionDefinition[]): Ro
     // SPEC R13: HEAD runs the GET function; OPTIONS is always answered.
     if (ordered.has('GET')) allow.push('HEAD');
     allow.push('OPTIONS');
-    routes.set(key, Object.freeze({ definitions: ordered, allow: allow.join(', ') }));
+    const runs = new Map<string, RouteResolution>();
+    for (const [method, definition] of ordered) runs.set(method, Object.freeze({ type: 'endpoint', definition }));
+    if (runs.has('GET')) runs.set('HEAD', runs.get('GET')!);
+    const header = allow.join(', ');
+    const route: RouteMatch = Object.freeze({ definitions: ordered, allow: header, ...createPathRoutes(runs, header, ordered.values().next().value!) });
+    routes.set(key, route);
+  }
+
+  // A path whose characters can be sent as typed (`{x}`) is reachable that way too.
+  for (const definition of definitions) {
+    if (definition.path === null) continue;
+    const typed = stripTrailingSlash(definition.path);
+    const route = routes.get(canonicalPath(typed));
+    if (route !== undefined && sendableAsTyped(typed) && !routes.has(typed)) routes.set(typed, route);
   }
 
   function matchPath(path: string): RouteMatch | undefined {
-    // SPEC R11: matching is case-sensitive and one trailing slash is ignored.
-    const raw = stripTrailingSlash(path);
-    if (!raw.includes('%')) return routes.get(raw);
-    let decoded: string | undefined;
-    try {
-      decoded = stripTrailingSlash(decodeURIComponent(path));
-    } catch {
-      decoded = undefined; // A `%` that starts no escape: the path can only mean itself.
-    }
-    return (decoded === undefined ? undefined : routes.get(decoded)) ?? routes.get(raw);
+    // SPEC R11: matching is case-sensitive, one trailing slash is ignored, nothing is decoded.
+    const sent = stripTrailingSlash(path);
+    return routes.get(sent) ?? (sent.includes('%') ? routes.get(normalizeEscapes(sent)) : undefined);
   }
 
   return {
@@ -83,4 +91,13 @@ export function createRouteTable(definitions: readonly FunctionDefinition[]): Ro
 /** Removes one trailing slash, keeping `/` itself. */
 function stripTrailingSlash(path: string): string {
   return path.length > 1 && path.charCodeAt(path.length - 1) === 47 /* / */ ? path.slice(0, -1) : path;
+}
+
+/** Whether a literal path could arrive in a request line as typed: printable ASCII, no `%`, `#` or `?`. */
+function sendableAsTyped(path: string): boolean {
+  for (let i = 0; i < path.length; i++) {
+    const code = path.charCodeAt(i);
+    if (code <= 0x20 || code >= 0x7f || code === 0x25 || code === 0x23 || code === 0x3f) return false;
+  }
+  return true;
 }

@@ -30,7 +30,17 @@ interface Instance {
  */
 export function createInlineRunner(options: { closeTimeoutMs: number; onEvent(event: RunnerEvent): void }): Runner {
   const instances = new Map<string, Instance>();
-  const inFlight = new Set<Promise<RunResult>>();
+  // Calls under way, and who waits for them to end (close()); a count, not a set of promises,
+  // so a call costs no extra promise (issue #12).
+  let inFlight = 0;
+  let drained: (() => void) | null = null;
+  const hooks = {
+    onEvent: options.onEvent,
+  };
+  const settled = (result: RunResult): RunResult => {
+    if (--inFlight === 0 && drained !== null) drained();
+    return result;
+  };
   let generations = 0;
   let closed = false;
   let releases: Array<() => void> | null = null;
@@ -71,23 +81,21 @@ export function createInlineRunner(options: { closeTimeoutMs: number; onEvent(ev
     }
     if (instance.loaded === null) return Promise.resolve(failed('HSF_FUNCTION_LOAD_FAILED', instance.error!));
     const loaded = instance.loaded;
-    const running = runWithEnv(instance.env, () => executeFunction(loaded, request, { onEvent: options.onEvent }))
-      .catch((error: unknown) => failed('HSF_FUNCTION_ERROR', serializeError(error, loaded.redactions)));
-    inFlight.add(running);
-    void running.finally(() => inFlight.delete(running));
-    return running;
+    inFlight++;
+    // executeFunction never rejects: every failure of the function is an outcome.
+    return runWithEnv(instance.env, () => executeFunction(loaded, request, hooks)).then(settled);
   }
 
   async function close(): Promise<void> {
     if (closed) return;
     closed = true;
-    if (inFlight.size > 0) {
+    if (inFlight > 0) {
       let timer: NodeJS.Timeout | undefined;
-      const limit = new Promise<void>((resolve) => {
+      await new Promise<void>((resolve) => {
+        drained = resolve;
         timer = setTimeout(resolve, options.closeTimeoutMs);
         timer.unref();
       });
-      await Promise.race([Promise.allSettled([...inFlight]), limit]);
       clearTimeout(timer);
     }
     instances.clear();

@@ -2,7 +2,7 @@
 // per reload through onWarning (the host's one channel for messages that are not log records).
 import { resolve } from 'node:path';
 import type { FunctionsWarning } from '../types';
-import type { ReloadResult } from './function-set';
+import type { ReloadResult } from '../functions/function-set';
 import { watchFolders, type FolderWatcher } from './watch-folders';
 
 const short = (ids: readonly string[]): string => ids.map((id) => id.slice(id.lastIndexOf('#') + 1)).join(', ');

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
+import { startServe } from '../cli/cli-process';
 import { spawnServer, type SpawnedServer } from '../helpers/spawn-server';
 
 const ROOT = join(__dirname, '..', '..');
@@ -90,6 +91,27 @@ describe('browser: event registration and the logs dashboard (npm start)', { ski
       await dashboard.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
     } finally {
       await context.close();
+    }
+  });
+
+  test('issue #10 item 5: serve --dashboard-token: ?token= sets the cookie and drops the query; the page\'s event stream then works with the cookie alone', async () => {
+    const served = await startServe([join(ROOT, 'test', 'fixtures', 'basic.functions'), '--dashboard-token', 'browser-token'], { NODE_ENV: 'production' });
+    const context = await browser.newContext();
+    try {
+      const dashboard = await context.newPage();
+      const refused = await dashboard.goto(`${served.url}/__dashboard`);
+      assert.equal(refused?.status(), 401);
+      await dashboard.goto(`${served.url}/__dashboard?token=browser-token`);
+      assert.equal(new URL(dashboard.url()).search, '', 'the token left the address bar');
+      await dashboard.waitForSelector('#connection[data-state="live"]', { timeout: 10_000 });
+      // HttpOnly: the page's own script cannot read the token.
+      assert.equal(await dashboard.evaluate('document.cookie'), '');
+      const call = await fetch(`${served.url}/_hcms/api/hello`);
+      const id = call.headers.get('x-request-id')!;
+      await dashboard.locator(`#records tbody tr[data-id="${id}"]`).waitFor({ timeout: 10_000 });
+    } finally {
+      await context.close();
+      assert.equal(await served.stop(), 0);
     }
   });
 });

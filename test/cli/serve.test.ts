@@ -163,21 +163,76 @@ describe('serve', () => {
   });
 });
 
-describe('serve --rate-limit --redis', { skip: redisSkipReason() }, () => {
-  test('SPEC R55, issue #4: two servers on one Redis spend one budget; the second answers 429 with Retry-After', async () => {
-    const redis = await startRedis();
-    const a = await startServe([basic, '--rate-limit', '1', '--redis', redis.url]);
-    const b = await startServe([basic, '--rate-limit', '1'], { HUBSPOT_FUNCTIONS_REDIS_URL: redis.url });
+describe('serve --dashboard under attack (issue #10)', () => {
+  test('issue #10 items 1 and 5: --dashboard-token under NODE_ENV=production turns the dashboard on behind the token; a malformed escape is a JSON 404 and serve keeps serving', async () => {
+    const server = await startServe([basic, '--dashboard-token', 's3cret-token'], { NODE_ENV: 'production' });
     try {
-      const first = await fetch(`${a.url}/_hcms/api/slow?ms=1100`);
-      assert.equal(first.status, 200);
-      const second = await fetch(`${b.url}/_hcms/api/hello`);
-      assert.equal(second.status, 429);
-      assert.ok(Number(second.headers.get('retry-after')) >= 1);
-      assert.equal(((await second.json()) as { code: string }).code, 'HSF_RATE_LIMITED');
+      assert.match(server.output(), /dashboard: http:\/\/127\.0\.0\.1:\d+\/__dashboard/);
+      assert.ok(!server.output().includes('s3cret-token'), 'the token is never printed');
+      const bearer = { Authorization: 'Bearer s3cret-token' };
+      const bad = await fetch(`${server.url}/__dashboard/api/records/%E0`, { headers: bearer, signal: AbortSignal.timeout(5_000) });
+      assert.equal(bad.status, 404);
+      const body = (await bad.json()) as { code: string; requestId: string };
+      assert.equal(body.code, 'HSF_NOT_FOUND');
+      assert.equal(bad.headers.get('x-request-id'), body.requestId);
+      assert.equal((await fetch(`${server.url}/_hcms/api/hello`)).status, 200);
+      const denied = await fetch(`${server.url}/__dashboard/api/routes`);
+      assert.equal(denied.status, 401);
+      assert.equal(((await denied.json()) as { code: string }).code, 'HSF_DASHBOARD_UNAUTHORIZED');
+      assert.equal((await fetch(`${server.url}/__dashboard/api/routes`, { headers: bearer })).status, 200);
+      const visit = await fetch(`${server.url}/__dashboard?token=s3cret-token`, { redirect: 'manual' });
+      assert.equal(visit.status, 302);
+      assert.equal(visit.headers.get('location'), '/__dashboard');
+      const cookie = visit.headers.get('set-cookie')!.split(';')[0]!;
+      assert.equal((await fetch(`${server.url}/__dashboard`, { headers: { Cookie: cookie } })).status, 200);
     } finally {
-      assert.equal(await a.stop(), 0);
-      assert.equal(await b.stop(), 0);
+      assert.equal(await server.stop(), 0);
+    }
+  });
+
+  test('issue #10 item 5: HUBSPOT_FUNCTIONS_DASHBOARD_TOKEN sets the token; under NODE_ENV=production --dashboard without one is a usage error', async () => {
+    const refused = await runCli(['serve', '--port', '0', '--dashboard', basic], { env: { NODE_ENV: 'production', HUBSPOT_FUNCTIONS_DASHBOARD_TOKEN: '' } });
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /--dashboard-token/);
+    assert.match(refused.stderr, /HUBSPOT_FUNCTIONS_DASHBOARD_TOKEN/);
+    assert.equal((await runCli(['serve', '--port', '0', '--dashboard-token', 'two words', basic])).code, 2);
+    const fromEnv = await startServe([basic, '--dashboard'], { NODE_ENV: 'production', HUBSPOT_FUNCTIONS_DASHBOARD_TOKEN: 'from-env' });
+    try {
+      assert.equal((await fetch(`${fromEnv.url}/__dashboard/api/routes`)).status, 401);
+      assert.equal((await fetch(`${fromEnv.url}/__dashboard/api/routes`, { headers: { Authorization: 'Bearer from-env' } })).status, 200);
+    } finally {
+      assert.equal(await fromEnv.stop(), 0);
+    }
+  });
+});
+
+describe('serve --rate-limit --redis', { skip: redisSkipReason() }, () => {
+  test('SPEC R55, issues #4, #10: two servers on one Redis spend one budget: 3-4 of 10 alternate 300 ms calls on 1 s, then 429 with Retry-After on both', async () => {
+    // HubSpot charges what ran: 300 + 300 + 300 ms leave budget for a fourth call (or a third
+    // when the calls measured over 333 ms). A cold server must not charge its timeout.
+    const redis = await startRedis();
+    const servers = [
+      await startServe([basic, '--rate-limit', '1', '--redis', redis.url]),
+      await startServe([basic, '--rate-limit', '1'], { HUBSPOT_FUNCTIONS_REDIS_URL: redis.url }),
+    ];
+    try {
+      const responses: Response[] = [];
+      for (let i = 0; i < 10; i++) {
+        const res = await fetch(`${servers[i % 2]!.url}/_hcms/api/slow?ms=300`);
+        await res.clone().arrayBuffer();
+        responses.push(res);
+      }
+      const statuses = responses.map((r) => r.status);
+      const admitted = statuses.filter((s) => s === 200).length;
+      assert.ok(admitted >= 3 && admitted <= 4, `admitted ${admitted} of 10: ${statuses.join(',')}`);
+      // Once refused, always refused within the window, on either server: one budget.
+      assert.deepStrictEqual(statuses.slice(admitted), Array(10 - admitted).fill(429));
+      for (const refused of responses.slice(admitted, admitted + 2)) {
+        assert.ok(Number(refused.headers.get('retry-after')) >= 1);
+        assert.equal(((await refused.json()) as { code: string }).code, 'HSF_RATE_LIMITED');
+      }
+    } finally {
+      for (const server of servers) assert.equal(await server.stop(), 0);
       await redis.stop();
     }
   });

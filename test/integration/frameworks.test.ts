@@ -277,6 +277,17 @@ for (const { framework, isolation } of runs) {
       assert.equal(lastRecord(res.body.requestId).status, 'ERROR');
     });
 
+    test('SPEC R52: a 1xx status is an invalid response: 500 HSF_RESPONSE_INVALID, never an interim answer', async () => {
+      for (const status of ['100', '101', '103', '199']) {
+        const res = await request(server).get(`/_hcms/api/status?status=${status}`).timeout(5000).expect(500);
+        assert.equal(res.body.code, 'HSF_RESPONSE_INVALID', `status ${status}`);
+        assert.equal(lastRecord(res.body.requestId).status, 'ERROR');
+      }
+      const ok = await request(server).get('/_hcms/api/status?status=200').expect(200);
+      assert.deepEqual(ok.body, { asked: '200' });
+      await request(server).get('/_hcms/api/status?status=599').expect(599);
+    });
+
     test('SPEC R60, R61, R63: one record per invocation with console lines; x-request-id is its id', async () => {
       const res = await request(server).get('/_hcms/api/logs').set('x-request-id', 'client-chosen').expect(200);
       const id = res.headers['x-request-id'];
@@ -306,6 +317,16 @@ for (const { framework, isolation } of runs) {
       const record = lastRecord(res.body.requestId);
       assert.doesNotMatch(JSON.stringify(record), /key-from-dotenv-1234/);
       assert.match(record.log, /\[REDACTED:API_KEY\]/);
+    });
+
+    test('SPEC R33: a secret in the error\'s type (its name) is redacted from the body and the record', async () => {
+      const res = await request(server).get('/_hcms/api/secret-type').expect(500);
+      assert.equal(res.body.code, 'HSF_FUNCTION_ERROR');
+      assert.doesNotMatch(JSON.stringify(res.body), /key-from-dotenv-1234/);
+      assert.match(res.body.message, /KeyError\(\[REDACTED:API_KEY\]\)/);
+      const record = lastRecord(res.body.requestId);
+      assert.doesNotMatch(JSON.stringify(record), /key-from-dotenv-1234/);
+      assert.equal(record.error?.type, 'KeyError([REDACTED:API_KEY])');
     });
   });
 }

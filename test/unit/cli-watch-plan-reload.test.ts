@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { FunctionDefinition } from '../../src/definitions';
-import { planReload } from '../../src/watch/plan-reload';
+import { planReload } from '../../src/functions/plan-reload';
 import { isWatchedPath } from '../../src/watch/watch-folders';
 
 function def(name: string, extra: Partial<FunctionDefinition> = {}): FunctionDefinition {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { redact, redactionsFor } from '../../src/env/redactions';
+import { redact, redactionsFor, redactStrings } from '../../src/env/redactions';
 import { serializeError } from '../../src/invoke/serialize-error';
 
 test('SPEC R33: redactionsFor keeps values of 4+ characters, longest first', () => {
@@ -38,4 +38,23 @@ test('SPEC R33 R60: serializeError redacts the message and every stack line', ()
   assert.equal(serialized.stackTrace[0], 'Error: request failed with [REDACTED:API_KEY]');
   assert.ok(serialized.stackTrace.length > 1);
   assert.ok(serialized.stackTrace.every((line) => !line.includes('sk-live-123456')));
+});
+
+test('SPEC R33: redactStrings redacts every string of a record, nested and in arrays, without mutating it', () => {
+  const redactions = redactionsFor({ API_KEY: 'sk-live-123456' });
+  const record = {
+    id: 'r1',
+    statusCode: 500,
+    error: { type: 'KeyError(sk-live-123456)', message: 'm', stackTrace: ['at sk-live-123456', 'at x'] },
+    extra: [{ deep: 'x sk-live-123456 y' }, 7, null],
+  };
+  const out = redactStrings(record, redactions);
+  assert.equal(out.error.type, 'KeyError([REDACTED:API_KEY])');
+  assert.deepEqual(out.error.stackTrace, ['at [REDACTED:API_KEY]', 'at x']);
+  assert.deepEqual(out.extra, [{ deep: 'x [REDACTED:API_KEY] y' }, 7, null]);
+  assert.equal(out.statusCode, 500);
+  assert.doesNotMatch(JSON.stringify(out), /sk-live-123456/);
+  assert.equal(record.error.type, 'KeyError(sk-live-123456)', 'the input is not changed');
+  const clean = { a: 'nothing secret', b: ['x'] };
+  assert.equal(redactStrings(clean, redactions), clean, 'an object with nothing to redact is returned as is');
 });

@@ -94,7 +94,7 @@ const cases: Array<{ name: string; value: unknown; status: number; headers: Arra
     status: 200, headers: [['Set-Cookie', 'a=1'], ['Set-Cookie', 'b=2'], TEXT_TYPE], body: 'x',
   },
   { name: 'SPEC R50: a 599 status is valid', value: { statusCode: 599, body: 'x' }, status: 599, headers: [TEXT_TYPE], body: 'x' },
-  { name: 'SPEC R50: a 100 status is valid', value: { statusCode: 100 }, status: 100, headers: [], body: '' },
+  { name: 'SPEC R50: a 200 status is valid', value: { statusCode: 200 }, status: 200, headers: [], body: '' },
 ];
 
 for (const t of cases) {
@@ -122,6 +122,10 @@ const invalidCases: Array<{ name: string; value: unknown; code: string }> = [
   { name: 'SPEC R52: a symbol in the body is HSF_RESPONSE_INVALID', value: { body: { s: Symbol('x') } }, code: 'HSF_RESPONSE_INVALID' },
   { name: 'SPEC R52: a throwing toJSON is HSF_RESPONSE_INVALID', value: { body: { toJSON() { throw new Error('no'); } } }, code: 'HSF_RESPONSE_INVALID' },
   { name: 'SPEC R52: statusCode 99 is HSF_RESPONSE_INVALID', value: { statusCode: 99, body: 'x' }, code: 'HSF_RESPONSE_INVALID' },
+  { name: 'SPEC R52: statusCode 100 (an interim response) is HSF_RESPONSE_INVALID', value: { statusCode: 100, body: 'x' }, code: 'HSF_RESPONSE_INVALID' },
+  { name: 'SPEC R52: statusCode 101 is HSF_RESPONSE_INVALID', value: { statusCode: 101 }, code: 'HSF_RESPONSE_INVALID' },
+  { name: 'SPEC R52: statusCode 103 is HSF_RESPONSE_INVALID', value: { statusCode: 103, headers: { Link: '</a.css>; rel=preload' } }, code: 'HSF_RESPONSE_INVALID' },
+  { name: 'SPEC R52: statusCode "199" is HSF_RESPONSE_INVALID', value: { statusCode: '199', body: 'x' }, code: 'HSF_RESPONSE_INVALID' },
   { name: 'SPEC R52: statusCode 600 is HSF_RESPONSE_INVALID', value: { statusCode: 600, body: 'x' }, code: 'HSF_RESPONSE_INVALID' },
   { name: 'SPEC R52: a fractional statusCode is HSF_RESPONSE_INVALID', value: { statusCode: 200.5 }, code: 'HSF_RESPONSE_INVALID' },
   { name: 'SPEC R52: NaN statusCode is HSF_RESPONSE_INVALID', value: { statusCode: NaN }, code: 'HSF_RESPONSE_INVALID' },

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { MappedResponse } from '../../src/definitions';
 import { mapResponse } from '../../src/response/map-response';
 import { writeResponse } from '../../src/response/write-response';
-import { errorBody, writeErrorResponse } from '../../src/response/write-error';
+import { errorBody, writeErrorResponse, type AnsweredError } from '../../src/response/error-response';
 
 /**
  * Serves one raw HTTP/1.1 request through `handler` on 127.0.0.1 and returns the raw response
@@ -138,7 +138,7 @@ test('SPEC R54: writeResponse does nothing once headers were sent', async () => 
 
 const errorCases: Array<{
   name: string;
-  error: { code: string; message: string; status: number; headers?: Record<string, string> };
+  error: AnsweredError;
   production: boolean;
   method?: string;
   want: string;
@@ -151,13 +151,13 @@ const errorCases: Array<{
   },
   {
     name: 'SPEC R48, R13: a 405 carries its Allow header',
-    error: { code: 'HSF_METHOD_NOT_ALLOWED', message: 'use GET', status: 405, headers: { Allow: 'GET, HEAD, OPTIONS' } },
+    error: { code: 'HSF_METHOD_NOT_ALLOWED', message: 'use GET', status: 405, headers: [['Allow', 'GET, HEAD, OPTIONS']] },
     production: false,
     want: 'HTTP/1.1 405 Method Not Allowed\r\ncontent-type: application/json; charset=utf-8\r\nAllow: GET, HEAD, OPTIONS\r\nx-request-id: r-1\r\ncontent-length: 71\r\nConnection: close\r\n\r\n{"code":"HSF_METHOD_NOT_ALLOWED","message":"use GET","requestId":"r-1"}',
   },
   {
     name: 'SPEC R48, R55: a 429 carries Retry-After',
-    error: { code: 'HSF_RATE_LIMITED', message: 'over budget', status: 429, headers: { 'Retry-After': '12' } },
+    error: { code: 'HSF_RATE_LIMITED', message: 'over budget', status: 429, headers: [['Retry-After', '12']] },
     production: true,
     want: 'HTTP/1.1 429 Too Many Requests\r\ncontent-type: application/json; charset=utf-8\r\nRetry-After: 12\r\nx-request-id: r-1\r\ncontent-length: 69\r\nConnection: close\r\n\r\n{"code":"HSF_RATE_LIMITED","message":"over budget","requestId":"r-1"}',
   },

@@ -3,7 +3,9 @@
 // Every value is written with textContent: records hold console output, never trusted as HTML.
 (function () {
   'use strict';
-  var base = location.pathname.replace(/\/+$/, '');
+  // The page's path without its trailing slashes (a loop: /\/+$/ is quadratic, issue #10).
+  var base = location.pathname;
+  while (base.charAt(base.length - 1) === '/') base = base.slice(0, -1);
   var MAX_RECORDS = 500;
   var CHART_POINTS = 30;
   var records = [];
@@ -141,22 +143,31 @@
   $('search').addEventListener('input', renderRecords);
   $('close-detail').addEventListener('click', function () { $('detail').hidden = true; selectedId = null; });
 
-  var source = new EventSource(base + '/events');
-  source.addEventListener('open', function () { setConnection(true); });
-  source.addEventListener('error', function () { setConnection(false); });
-  // The first event after (re)connecting carries the routes and the buffered records.
-  source.addEventListener('hello', function (event) {
-    var data = JSON.parse(event.data);
-    routes = data.routes;
-    records = data.records;
-    renderRecords();
-    renderRoutes();
-    setConnection(true);
-    if (selectedId) showDetail(selectedId);
-  });
-  source.addEventListener('routes', function (event) {
-    routes = JSON.parse(event.data).routes;
-    renderRoutes();
-  });
-  source.addEventListener('record', function (event) { addRecord(JSON.parse(event.data)); });
+  // Same-origin, so the browser sends the hsf_dashboard cookie (the token, issue #10) by itself.
+  // It reconnects by itself after a network error, but not after a refusal (the 503 of too many
+  // open streams): then try again a little later.
+  function connect() {
+    var source = new EventSource(base + '/events');
+    source.addEventListener('open', function () { setConnection(true); });
+    source.addEventListener('error', function () {
+      setConnection(false);
+      if (source.readyState === EventSource.CLOSED) setTimeout(connect, 5000);
+    });
+    // The first event after (re)connecting carries the routes and the buffered records.
+    source.addEventListener('hello', function (event) {
+      var data = JSON.parse(event.data);
+      routes = data.routes;
+      records = data.records;
+      renderRecords();
+      renderRoutes();
+      setConnection(true);
+      if (selectedId) showDetail(selectedId);
+    });
+    source.addEventListener('routes', function (event) {
+      routes = JSON.parse(event.data).routes;
+      renderRoutes();
+    });
+    source.addEventListener('record', function (event) { addRecord(JSON.parse(event.data)); });
+  }
+  connect();
 })();

@@ -1,14 +1,14 @@
 // The host's current functions, replaceable while serving (issue #6, `watch`): the definitions,
-// the route table and the registered functions, plus reload(), which re-reads the configuration
+// the router and the registered functions, plus reload(), which re-reads the configuration
 // and prepares fresh instances of only what changed. A reload whose configuration is invalid
 // changes nothing: the previous version keeps serving (SPEC R7 errors are reported, not fatal).
 import { createRequire } from 'node:module';
 import { loadDefinitions } from '../config/load-definitions';
 import type { FunctionDefinition, Runner } from '../definitions';
 import { reserveDashboardPath } from '../dashboard/reserve-dashboard-path';
-import { createFunctionRegistry, type FunctionRegistry, type RegisteredFunction } from '../host/function-registry';
+import { createFunctionRegistry, type FunctionRegistry, type RegisteredFunction } from './function-registry';
 import type { ResolvedOptions } from '../options';
-import { createRouteTable, type RouteTable } from '../routing/route-table';
+import { createRouter, type Router } from '../routing/create-router';
 import type { FunctionsWarning, RouteInfo } from '../types';
 import { planReload } from './plan-reload';
 
@@ -20,7 +20,8 @@ export type ReloadResult =
 /** The replaceable state of a host. */
 export interface FunctionSet {
   readonly definitions: readonly FunctionDefinition[];
-  readonly table: RouteTable;
+  /** The route resolution of the current configuration (SPEC R11-R13). */
+  readonly router: Router;
   /** Every current function, whichever registry prepared it. */
   readonly registry: FunctionRegistry;
   /** Re-reads the configuration; prepares fresh instances for what `changedFiles` and the config diff touch. */
@@ -66,7 +67,8 @@ export function createFunctionSet(deps: {
   });
 
   let definitions: readonly FunctionDefinition[] = deps.definitions;
-  let table = createRouteTable(definitions);
+  const routerOf = (defs: readonly FunctionDefinition[]): Router => createRouter(defs, options.appFunctionsRoute ? options.prefix.projects : null);
+  let router = routerOf(definitions);
   const functions = new Map<string, RegisteredFunction>();
   const live: Generation[] = [];
 
@@ -137,7 +139,7 @@ export function createFunctionSet(deps: {
     }
     dropEmptyGenerations();
     definitions = next.definitions;
-    table = createRouteTable(definitions);
+    router = routerOf(definitions);
     const failed = fresh.filter((d) => functions.get(d.id)?.status === 'failed').map((d) => d.id);
     return { ok: true, added: plan.added.map((d) => d.id), changed: plan.changed.map((d) => d.id), removed: plan.removed.map((d) => d.id), failed };
   }
@@ -147,8 +149,8 @@ export function createFunctionSet(deps: {
     get definitions() {
       return definitions;
     },
-    get table() {
-      return table;
+    get router() {
+      return router;
     },
     registry,
     reload(changedFiles = []) {
