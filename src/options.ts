@@ -20,7 +20,7 @@ export interface RateLimitOptions {
   failOpen?: boolean;
 }
 
-/** Options added by the worker-isolation issue (#3). */
+/** Options added by the worker-isolation issue (#3); they size process isolation's children too (#14). */
 export interface WorkerOptions {
   /** Invocations one worker runs at once. @default 1 (the Lambda model, SPEC R44) */
   concurrencyPerWorker?: number;
@@ -109,7 +109,7 @@ export interface ResolvedOptions {
   readonly accountId: number | ((request: unknown) => number);
   readonly secrets: SecretsProvider | null;
   readonly contact: ContactHook | null;
-  readonly isolation: 'worker' | 'inline';
+  readonly isolation: 'process' | 'worker' | 'inline';
   readonly timeoutMs: number;
   readonly appFunctionTimeoutMs: number;
   readonly maxBodyBytes: number;
@@ -343,9 +343,11 @@ export function normalizeOptions(input: AllOptions = {}): ResolvedOptions {
   if (input.contact !== undefined && input.contact !== null && typeof input.contact !== 'function') {
     fail('contact', input.contact, 'a function ({ utk, cookies, headers, request }) => contact | null');
   }
-  // SPEC R44: worker threads by default (issue #3); inline for speed and in-process HTTP mocks.
-  const isolation = input.isolation ?? 'worker';
-  if (isolation !== 'inline' && isolation !== 'worker') fail('isolation', isolation, '"worker" or "inline"');
+  // SPEC R44: a child process per instance by default (issue #14: only a process boundary keeps
+  // a synchronous Buffer or typed-array flood out of the host's memory); worker threads when
+  // cheaper instances matter more; inline for speed and in-process HTTP mocks.
+  const isolation = input.isolation ?? 'process';
+  if (isolation !== 'process' && isolation !== 'inline' && isolation !== 'worker') fail('isolation', isolation, '"process", "worker" or "inline"');
   if (input.onLog !== undefined && input.onLog !== false && typeof input.onLog !== 'function') {
     fail('onLog', input.onLog, 'a function (record) => void, or false');
   }

@@ -145,8 +145,13 @@ export interface Options {
   secrets?: SecretsProvider;
   /** Who the visitor is (SPEC R27). @default none: `contact` is `null` */
   contact?: ContactHook | null;
-  /** Where functions run. @default 'worker' (SPEC R44: one worker thread per function instance); `createTestApp` defaults to 'inline' */
-  isolation?: 'worker' | 'inline';
+  /**
+   * Where functions run (SPEC R44): `'process'`, a child process per function instance (own env,
+   * time zone, memory capped by RSS, crashes contained); `'worker'`, a worker thread per instance
+   * (cheaper; memory and crashes only partly contained); `'inline'`, in the host process.
+   * @default 'process' (the only mode no allocation pattern can take the host past its memory); `createTestApp` defaults to 'inline'
+   */
+  isolation?: 'process' | 'worker' | 'inline';
   /** Per-invocation timeout of endpoint functions. @default 10000 (HubSpot's 10 s, SPEC R45) */
   timeoutMs?: number;
   /** Per-invocation timeout of private app functions. @default 2000 (seed 000) */

@@ -113,7 +113,9 @@ export function buildHostOptions(values: HostFlagValues, io: CliIo): HostFlagOpt
   const preloaded = parsePreloadedFlags(values, io);
   if (preloaded !== undefined) options.preloaded = preloaded;
   if (values.isolation !== undefined) {
-    if (values.isolation !== 'worker' && values.isolation !== 'inline') throw new CliUsageError(`--isolation must be "worker" or "inline"; got "${values.isolation}".`);
+    if (values.isolation !== 'process' && values.isolation !== 'worker' && values.isolation !== 'inline') {
+      throw new CliUsageError(`--isolation must be "process", "worker" or "inline"; got "${values.isolation}".`);
+    }
     options.isolation = values.isolation;
   }
   if (values['account-id'] !== undefined) {

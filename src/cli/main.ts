@@ -45,7 +45,7 @@ Options of install, validate, doctor, serve and invoke (HubSpot's preloaded pack
 
 Options of serve and invoke:
   --prefix <path>             URL prefix instead of /_hcms/api and /hs/serverless
-  --isolation worker|inline   Where functions run
+  --isolation <mode>          Where functions run: process (default), worker or inline
   --env-file <file>           Load variables (secrets, HUBSPOT_ACCOUNT_ID) from a dotenv file
   --account-id <n>            context.accountId (default: $HUBSPOT_ACCOUNT_ID, else 0)
   --timeout <ms>              Per-invocation timeout (default: 10000, HubSpot's 10 s)

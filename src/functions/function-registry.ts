@@ -39,12 +39,12 @@ export interface FunctionRegistry {
 const INLINE_LOAD_CONCURRENCY = 8;
 
 /**
- * Worker starts are CPU-bound (~60 ms each): starting more at once than there are cores only
- * slows every one of them, the one a waiting request needs included (issue #7: a 100-function
- * folder took 550 ms to its first 200 with 8 at once on one core).
+ * Worker and child-process starts are CPU-bound (~60 and ~100 ms each): starting more at once
+ * than there are cores only slows every one of them, the one a waiting request needs included
+ * (issue #7: a 100-function folder took 550 ms to its first 200 with 8 at once on one core).
  */
-function loadConcurrency(isolation: 'worker' | 'inline'): number {
-  return isolation === 'worker' ? Math.max(1, availableParallelism()) : INLINE_LOAD_CONCURRENCY;
+function loadConcurrency(isolation: ResolvedOptions['isolation']): number {
+  return isolation === 'inline' ? INLINE_LOAD_CONCURRENCY : Math.max(1, availableParallelism());
 }
 
 function sameValues(a: Record<string, string | undefined>, b: Record<string, string | undefined>): boolean {

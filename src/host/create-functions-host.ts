@@ -17,6 +17,7 @@ import { createPipeline } from '../pipeline/create-pipeline';
 import type { FrameworkRequestInfo } from '../request/endpoint-request';
 import { writeInternalError } from '../response/error-response';
 import { createInlineRunner } from '../runner/inline-runner';
+import { createProcessRunner } from '../runner/process-runner';
 import { createWorkerRunner } from '../runner/worker-runner';
 import type { FunctionsWarning, LogRecord, RouteInfo } from '../types';
 import { startWatching } from '../watch/start-watching';
@@ -71,6 +72,7 @@ function createRunner(options: ResolvedOptions, warn: (warning: FunctionsWarning
       functionId: event.functionId,
     });
   if (options.isolation === 'inline') return createInlineRunner({ closeTimeoutMs: options.closeTimeoutMs, onEvent });
+  if (options.isolation === 'process') return createProcessRunner({ ...options, onEvent });
   return createWorkerRunner({ ...options, onEvent });
 }
 
@@ -99,7 +101,8 @@ export function createFunctionsHost(source: string | string[], options: AllOptio
   const { definitions, warnings } = loadDefinitions(source, { prefix: resolved.prefix, duplicateRoutes: resolved.duplicateRoutes });
   reserveDashboardPath(definitions, resolved.dashboard?.path ?? null);
   for (const w of warnings) warn(w);
-  warnIfHostNotUtc(resolved.isolation, warn);
+  // A child process gets its own TZ (SPEC R30); threads and inline share the host's zone.
+  if (resolved.isolation !== 'process') warnIfHostNotUtc(resolved.isolation, warn);
 
   const production = process.env.NODE_ENV === 'production';
   const records = createRecordHub(resolved);

@@ -55,7 +55,7 @@ const expected: Array<{ path: string; name: string; version: string }> = [
   { path: 'helper', name: 'axios', version: '0.19.2' },
 ];
 
-for (const isolation of ['inline', 'worker'] as const) {
+for (const isolation of ['inline', 'worker', 'process'] as const) {
   describe(`SPEC R42 preloaded packages (${isolation})`, () => {
     let host: FunctionsHost;
     let warnings: FunctionsWarning[];
@@ -120,7 +120,7 @@ test('SPEC R42: the host\'s own require() and import() never fall back to the se
   }
 });
 
-for (const isolation of ['inline', 'worker'] as const) {
+for (const isolation of ['inline', 'worker', 'process'] as const) {
   test(`SPEC R7, R42: with the set not installed (${isolation}), one warning names the folder's packages; loading says to run install`, async () => {
     const copy = freshFolder();
     const { host, warnings } = await mount([copy], { isolation, preloaded: { dir: join(scratch, 'empty-cache') } });

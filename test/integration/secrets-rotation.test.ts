@@ -15,7 +15,7 @@ async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, 
   }
 }
 
-for (const isolation of ['inline', 'worker'] as const) {
+for (const isolation of ['inline', 'worker', 'process'] as const) {
   describe(`secret rotation (${isolation})`, () => {
     test('a rotated secret reaches a function that read it at load', async () => {
       let current = 'token-value-AAAA';

@@ -11,7 +11,7 @@ test('defaults (issue #2 options table)', () => {
     const o = normalizeOptions();
     assert.deepEqual(o.prefix, { designManager: '/_hcms/api', projects: '/hs/serverless' });
     assert.equal(o.accountId, 0);
-    assert.equal(o.isolation, 'worker', 'SPEC R44, issue #3: worker isolation by default');
+    assert.equal(o.isolation, 'process', 'SPEC R44, issue #14: process isolation by default');
     assert.equal(o.timeoutMs, 10_000);
     assert.equal(o.appFunctionTimeoutMs, 2_000);
     assert.equal(o.maxBodyBytes, 6_291_456);
@@ -49,7 +49,7 @@ const bad: Array<[string, Record<string, unknown>]> = [
   ['timeoutMs', { timeoutMs: -1 }],
   ['timeoutMs', { timeoutMs: '10' }],
   ['maxBodyBytes', { maxBodyBytes: 1.5 }],
-  ['isolation', { isolation: 'process' }],
+  ['isolation', { isolation: 'docker' }],
   ['duplicateRoutes', { duplicateRoutes: 'first' }],
   ['cors', { cors: true }],
   ['cors.origins', { cors: { origins: '*' } }],
