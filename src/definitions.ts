@@ -1,7 +1,8 @@
 // Internal shapes passed between the core's modules: what configuration produces, and what a
 // runner receives and answers. Not part of the public API.
 import type { ErrorCode } from './errors';
-import type { FunctionKind } from './types';
+import type { ResolvedOutbound } from './outbound/outbound-policy';
+import type { FunctionKind, OutboundCall } from './types';
 
 /** One route entry (SPEC R9), fully resolved at mount time by src/config. */
 export interface FunctionDefinition {
@@ -51,6 +52,8 @@ export interface InstanceSpec {
   memoryLimitMb: number;
   /** The installed preloaded packages its modules may fall back to, by name (SPEC R42). @default none */
   preloaded?: Record<string, string>;
+  /** Where its outbound calls go (issue #13). @default the runner's `outbound` */
+  outbound?: ResolvedOutbound | null;
 }
 
 /** One invocation handed to a runner. */
@@ -90,6 +93,10 @@ export interface RunResult {
   executionTime: number;
   /** Memory in use by the instance after the call, in MB (for the record's `memory`). */
   memoryUsedMb: number;
+  /** The HTTP(S) calls it made, in order of start, at most 100 (issue #13); absent when none. */
+  outbound?: OutboundCall[];
+  /** Calls past the first 100; absent when none. */
+  outboundDropped?: number;
 }
 
 /** The result of loading one instance (modules load behind `ready`, SPEC R7). */

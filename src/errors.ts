@@ -12,6 +12,8 @@ export const ERROR_CODES = {
   HSF_CONFIG_DUPLICATE_ROUTE: { status: 0, meaning: 'Two functions serve the same method and path', fix: 'Rename one path, or pass `duplicateRoutes: \'last-wins\'`' },
   HSF_LOAD_FAILED: { status: 0, meaning: 'Under `strict: true`, a function failed to load and `ready` rejects', fix: 'Fix the file named in the message (missing file, no `main` export, a throw at load)' },
   HSF_INVOKE_NOT_FOUND: { status: 0, meaning: '`invoke(target)` matched no function', fix: 'Use a URL path starting with `/`, an `appFunctions` name, an hsmeta uid or an endpoint key from `host.routes`' },
+  // Raised inside a function, never answered by the host (issue #13).
+  HSF_OUTBOUND_DENIED: { status: 0, meaning: 'Under `outbound.deny` (the default of `createTestApp`), a function called an origin that `outbound.rewrite` does not list; the function sees this error (fetch: as the cause of its TypeError)', fix: 'Point the origin at a local fake with `outbound.rewrite` (CLI: `--outbound-rewrite <from>=<to>`), or allow real calls with `outbound: { deny: false }`' },
   HSF_INVOKE_AMBIGUOUS: { status: 0, meaning: '`invoke(target)` matched more than one function', fix: 'Invoke by URL path (starting with `/`) instead of by name' },
   HSF_CLOSED: { status: 503, meaning: 'The host was closed; it no longer runs functions', fix: 'Create a new host, or stop sending requests after `close()`' },
   // Answered at request time (SPEC R48), as JSON with the request id.

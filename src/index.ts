@@ -4,7 +4,7 @@ export { createRequestListener, type RequestListener } from './host/create-reque
 export type { FrameworkRequestInfo } from './request/endpoint-request';
 export type { InvokeInput, InvokeResult } from './host/invoke';
 export { HubSpotFunctionsError, ERROR_CODES, type ErrorCode } from './errors';
-export { normalizeOptions, type AllOptions, type DashboardOptions, type ResolvedOptions, type RateLimitOptions, type WorkerOptions } from './options';
+export { normalizeOptions, type AllOptions, type DashboardOptions, type OutboundOptions, type ResolvedOptions, type RateLimitOptions, type WorkerOptions } from './options';
 export type {
   AppFunctionContext,
   Contact,
@@ -17,6 +17,7 @@ export type {
   LogRecord,
   LogStatus,
   Options,
+  OutboundCall,
   Params,
   RouteInfo,
   SecretsProvider,

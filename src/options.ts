@@ -4,6 +4,7 @@ import type { ContactHook, CorsOptions, FunctionsWarning, LogRecord, Options, Se
 import type { BudgetStore } from './limits/budget-store';
 import { resolve } from 'node:path';
 import { hostnameOf } from './dashboard/check-host';
+import { parseOrigin, type ResolvedOutbound } from './outbound/outbound-policy';
 import { defaultPreloadedDir, isPreloadedName, PRELOADED_PACKAGES, type PreloadedName, type PreloadedOptions, type ResolvedPreloaded } from './preloaded/preloaded-packages';
 
 /** The execution budget (SPEC R55). */
@@ -68,6 +69,28 @@ export interface DashboardOptions {
   maxStreamBufferBytes?: number;
 }
 
+/**
+ * Where functions' outbound HTTP(S) calls go (issue #13): every call is recorded on the
+ * invocation's log record (`outbound`) whatever this says; this only redirects or refuses them.
+ */
+export interface OutboundOptions {
+  /**
+   * Origin → origin, `http(s)://host[:port]` without a path: a call to a listed origin goes to
+   * the target instead, with the same method, path, query, headers and body (Host set to the
+   * target). E.g. `{ 'https://api.hubapi.com': 'http://127.0.0.1:4010' }`.
+   * @default {} (every call goes where it was sent)
+   */
+  rewrite?: Record<string, string>;
+  /**
+   * A call to an origin that is not rewritten fails at once inside the function, with an error
+   * (`HSF_OUTBOUND_DENIED`) naming the URL: for tests that must never reach a real API.
+   * @default false; `createTestApp`: true
+   */
+  deny?: boolean;
+  /** Under `deny`, calls to `localhost`, 127.0.0.0/8 and `::1` still go through. @default true (local fakes) */
+  allowLoopback?: boolean;
+}
+
 export interface AllOptions extends Options, WorkerOptions {
   /** The execution budget; `false` turns it off. @default HubSpot's 600 s per minute, in memory */
   rateLimit?: false | RateLimitOptions;
@@ -83,6 +106,8 @@ export interface AllOptions extends Options, WorkerOptions {
    * @default HubSpot's documented ranges, in the cache `install` fills
    */
   preloaded?: false | PreloadedOptions;
+  /** Redirect or refuse functions' outbound calls; `false` is `{}`. @default every call goes where it was sent (`createTestApp`: `{ deny: true }`) */
+  outbound?: false | OutboundOptions;
 }
 
 /** The dashboard with its defaults filled. */
@@ -134,6 +159,8 @@ export interface ResolvedOptions {
   readonly watch: boolean;
   readonly dashboard: Readonly<ResolvedDashboard> | null;
   readonly preloaded: ResolvedPreloaded | null;
+  /** Where outbound calls go (issue #13); null when every call goes where it was sent. */
+  readonly outbound: ResolvedOutbound | null;
   /** Whether `onLog` was left to its default (the stderr sink is then supplied by the host). */
   readonly defaultLogSink: boolean;
 }
@@ -146,7 +173,7 @@ const KNOWN = new Set<string>([
   'maxBodyBytes', 'memoryLimitMb', 'onLog', 'onWarning', 'cors', 'duplicateRoutes', 'strict',
   'contextSecrets', 'rawBody', 'envAllowList', 'trustProxy', 'rateLimit', 'appFunctionsRoute',
   'concurrencyPerWorker', 'maxWorkersPerFunction', 'maxQueuePerFunction', 'workerIdleMs',
-  'secretsRefreshMs', 'closeTimeoutMs', 'watch', 'dashboard', 'preloaded',
+  'secretsRefreshMs', 'closeTimeoutMs', 'watch', 'dashboard', 'preloaded', 'outbound',
 ]);
 
 export const DEFAULT_DASHBOARD_PATH = '/__dashboard';
@@ -304,6 +331,34 @@ export function normalizePreloaded(value: unknown): ResolvedPreloaded | null {
   return Object.freeze({ dir: resolve(v.dir ?? defaultPreloadedDir()), packages: Object.freeze(packages) });
 }
 
+const OUTBOUND_KEYS = new Set(['rewrite', 'deny', 'allowLoopback']);
+const ORIGIN = 'an origin: http:// or https://, a host and an optional port, without path, query or credentials (e.g. "http://127.0.0.1:4010")';
+
+/** Issue #13: origins checked and normalized at mount; null when nothing is redirected or refused. */
+export function normalizeOutbound(value: unknown): Readonly<ResolvedOutbound> | null {
+  if (value === undefined || value === false) return null;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('outbound', value, 'false or { rewrite?, deny?, allowLoopback? }');
+  for (const key of Object.keys(value)) {
+    if (!OUTBOUND_KEYS.has(key)) throw new TypeError(`hubspot-functions: unknown option "outbound.${key}". Known: ${[...OUTBOUND_KEYS].join(', ')}`);
+  }
+  const v = value as OutboundOptions;
+  const given = v.rewrite ?? {};
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) fail('outbound.rewrite', given, 'an object of origin → origin, e.g. { "https://api.hubapi.com": "http://127.0.0.1:4010" }');
+  const rewrite: Record<string, string> = {};
+  for (const [from, to] of Object.entries(given)) {
+    const source = parseOrigin(from);
+    if (source === null) fail('outbound.rewrite', from, `keys that are each ${ORIGIN}; this key`);
+    const target = parseOrigin(to);
+    if (target === null) fail(`outbound.rewrite["${from}"]`, to, ORIGIN);
+    if (Object.hasOwn(rewrite, source) && rewrite[source] !== target) fail('outbound.rewrite', given, `one target per origin; "${from}" is listed twice`);
+    rewrite[source] = target;
+  }
+  const deny = bool('outbound.deny', v.deny, false);
+  const allowLoopback = bool('outbound.allowLoopback', v.allowLoopback, true);
+  if (Object.keys(rewrite).length === 0 && !deny) return null;
+  return Object.freeze({ rewrite: Object.freeze(rewrite), deny, allowLoopback });
+}
+
 /**
  * Validates options and fills every default.
  * @throws TypeError naming the option and the value
@@ -394,6 +449,7 @@ export function normalizeOptions(input: AllOptions = {}): ResolvedOptions {
     watch: bool('watch', input.watch, false),
     dashboard: normalizeDashboard(input.dashboard),
     preloaded: normalizePreloaded(input.preloaded),
+    outbound: normalizeOutbound(input.outbound),
     defaultLogSink: input.onLog === undefined,
   });
 }

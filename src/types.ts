@@ -70,6 +70,29 @@ export type ServerlessFunction = (
 
 export type LogStatus = 'SUCCESS' | 'ERROR' | 'UNHANDLED_ERROR' | 'HANDLED_ERROR';
 
+/**
+ * One HTTP(S) request a function made during an invocation (issue #13), through `http`/`https`
+ * (and every client built on them) or global `fetch`.
+ */
+export interface OutboundCall {
+  /** Upper-case, as sent. */
+  method: string;
+  /**
+   * The URL the function asked for (before any `outbound.rewrite`), without userinfo or
+   * fragment, credential-like query values (`hapikey`, `token`, ...) replaced by `[REDACTED]`
+   * and declared secret values redacted (SPEC R33); at most 2,048 characters.
+   */
+  url: string;
+  /** The response's status; `null` when none came (a failure, or still running when the function answered). */
+  status: number | null;
+  /** From the call to its response's headers, its failure, or the function's answer, in whole ms. */
+  durationMs: number;
+  /** Why it failed, as `<code>: <message>` (`ECONNREFUSED: ...`, `HSF_OUTBOUND_DENIED: ...`). */
+  error?: string;
+  /** The origin `outbound.rewrite` sent it to instead (`http://127.0.0.1:4010`). */
+  rewrittenTo?: string;
+}
+
 /** One invocation's log record, in the shape of HubSpot's log API (SPEC R60). */
 export interface LogRecord {
   id: string;
@@ -85,6 +108,10 @@ export interface LogRecord {
   /** The route entry's id (SPEC R9). */
   functionId?: string;
   accountId?: number;
+  /** The HTTP(S) calls the function made, in order of start, at most 100; absent when it made none (issue #13). */
+  outbound?: OutboundCall[];
+  /** Calls past the first 100, not listed in `outbound`. */
+  outboundDropped?: number;
 }
 
 export type FunctionKind = 'endpoint' | 'appFunction' | 'hsmeta';

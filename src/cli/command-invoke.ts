@@ -11,6 +11,7 @@ import { writeLine, type CliIo } from './cli-io';
 import { buildHostOptions, HOST_FLAGS } from './host-flags';
 import { paint } from './paint';
 import { formatRecordForTerminal } from './command-serve';
+import { outboundLinesWanted } from '../logs/format-log-record';
 import { reportHostError } from './report-host-error';
 import { CliUsageError } from './usage-error';
 
@@ -124,7 +125,7 @@ export async function runInvoke(args: string[], io: CliIo): Promise<number> {
       const bodyOut = Buffer.isBuffer(result.body) ? { bodyBase64: result.body.toString('base64') } : { body: result.body };
       writeLine(io.stdout, JSON.stringify({ statusCode: result.statusCode, headers: result.headers, ...bodyOut, record: result.record }));
     } else {
-      io.stderr.write(formatRecordForTerminal(result.record, io.color));
+      io.stderr.write(formatRecordForTerminal(result.record, io.color, outboundLinesWanted(io.env)));
       printResponse(result, io);
     }
     return result.statusCode >= 500 ? 1 : 0;

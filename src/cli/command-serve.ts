@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createRequestListener, type RequestListener } from '../host/create-request-listener';
 import { formatRouteTable } from '../host/format-route-table';
-import { formatLogRecord } from '../logs/format-log-record';
+import { formatLogRecord, outboundLinesWanted } from '../logs/format-log-record';
 import type { AllOptions } from '../options';
 import type { FunctionsWarning, LogRecord, RouteInfo } from '../types';
 import { writeLine, type CliIo } from './cli-io';
@@ -25,8 +25,9 @@ export function parsePort(value: string | undefined, env: NodeJS.ProcessEnv): nu
 }
 
 /** One record as the terminal shows it: HubSpot's line with its status coloured, then its console lines. */
-export function formatRecordForTerminal(record: LogRecord, color: boolean): string {
-  const text = formatLogRecord(record);
+export function formatRecordForTerminal(record: LogRecord, color: boolean, outbound = false): string {
+  // Issue #13: `outbound` (HSF_LOG_OUTBOUND=1) adds one line per outbound call, as in the default sink.
+  const text = formatLogRecord(record, { outbound });
   if (!color) return text;
   return text.replace(` - ${record.status} - `, ` - ${paint(true, statusColour(record.status), record.status)} - `);
 }
@@ -92,6 +93,7 @@ export async function runServe(args: string[], io: CliIo): Promise<number> {
   // With --json, stdout carries only records (one JSON object a line); the rest goes to stderr.
   const info = json ? io.stderr : io.stdout;
   const dashboard = dashboardOptions(values, io.env);
+  const outboundLines = outboundLinesWanted(io.env);
   const flags = buildHostOptions(values, io);
   const early: FunctionsWarning[] = [];
   let started = false;
@@ -109,7 +111,7 @@ export async function runServe(args: string[], io: CliIo): Promise<number> {
     // --quiet: no per-invocation output (records still reach the dashboard); SPEC R62 `onLog: false`.
     onLog: values.quiet === true ? false : (record) => {
       if (json) writeLine(io.stdout, JSON.stringify(record));
-      else io.stdout.write(formatRecordForTerminal(record, c));
+      else io.stdout.write(formatRecordForTerminal(record, c, outboundLines));
     },
   };
 

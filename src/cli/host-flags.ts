@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseDotEnv } from 'dotenv';
 import type { BudgetStore } from '../limits/budget-store';
+import { parseOrigin } from '../outbound/outbound-policy';
 import { isPreloadedName, PRELOADED_PACKAGES } from '../preloaded/preloaded-packages';
 import type { AllOptions } from '../options';
 import type { CliIo } from './cli-io';
@@ -52,9 +53,43 @@ export function parsePreloadedFlags(values: PreloadedFlagValues, io: Pick<CliIo,
   };
 }
 
+/** parseArgs specs of the outbound flags (issue #13). */
+export const OUTBOUND_FLAGS = {
+  'outbound-rewrite': { type: 'string', multiple: true },
+  'outbound-deny': { type: 'boolean' },
+} as const;
+
+/** The parsed values of OUTBOUND_FLAGS. */
+export interface OutboundFlagValues {
+  'outbound-rewrite'?: string[];
+  'outbound-deny'?: boolean;
+}
+
+/**
+ * The `outbound` option from `--outbound-rewrite <from>=<to>` (repeatable) and `--outbound-deny`;
+ * undefined when neither is given.
+ * @throws CliUsageError for a value that is not two origins joined by `=`
+ */
+export function parseOutboundFlags(values: OutboundFlagValues): AllOptions['outbound'] {
+  const given = values['outbound-rewrite'] ?? [];
+  if (given.length === 0 && values['outbound-deny'] !== true) return undefined;
+  const rewrite: Record<string, string> = {};
+  for (const value of given) {
+    const eq = value.indexOf('=');
+    const from = eq === -1 ? null : parseOrigin(value.slice(0, eq));
+    const to = eq === -1 ? null : parseOrigin(value.slice(eq + 1));
+    if (from === null || to === null) {
+      throw new CliUsageError(`--outbound-rewrite takes <from>=<to>, two origins (http(s)://host[:port], no path), e.g. https://api.hubapi.com=http://127.0.0.1:4010; got "${value}".`);
+    }
+    rewrite[from] = to;
+  }
+  return { rewrite, ...(values['outbound-deny'] === true ? { deny: true } : {}) };
+}
+
 /** parseArgs specs of the shared flags. */
 export const HOST_FLAGS = {
   ...PRELOADED_FLAGS,
+  ...OUTBOUND_FLAGS,
   prefix: { type: 'string' },
   isolation: { type: 'string' },
   'env-file': { type: 'string', multiple: true },
@@ -65,7 +100,7 @@ export const HOST_FLAGS = {
 } as const;
 
 /** The parsed values of HOST_FLAGS. */
-export interface HostFlagValues extends PreloadedFlagValues {
+export interface HostFlagValues extends PreloadedFlagValues, OutboundFlagValues {
   prefix?: string;
   isolation?: string;
   'env-file'?: string[];
@@ -112,6 +147,8 @@ export function buildHostOptions(values: HostFlagValues, io: CliIo): HostFlagOpt
   if (values.prefix !== undefined) options.prefix = values.prefix;
   const preloaded = parsePreloadedFlags(values, io);
   if (preloaded !== undefined) options.preloaded = preloaded;
+  const outbound = parseOutboundFlags(values);
+  if (outbound !== undefined) options.outbound = outbound;
   if (values.isolation !== undefined) {
     if (values.isolation !== 'process' && values.isolation !== 'worker' && values.isolation !== 'inline') {
       throw new CliUsageError(`--isolation must be "process", "worker" or "inline"; got "${values.isolation}".`);

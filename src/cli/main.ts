@@ -52,6 +52,10 @@ Options of serve and invoke:
   --rate-limit <s>|off        Execution seconds per minute per account (default: 600)
   --redis <url>               Keep the budget in Redis, shared by several servers
                               (default: $HUBSPOT_FUNCTIONS_REDIS_URL)
+  --outbound-rewrite <from>=<to>  Send functions' calls to one origin to another instead
+                              (repeatable), e.g. https://api.hubapi.com=http://127.0.0.1:4010
+  --outbound-deny             Refuse calls to origins not rewritten (loopback still allowed)
+  HSF_LOG_OUTBOUND=1          (environment) One line per outbound call under each record
 `;
 
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {

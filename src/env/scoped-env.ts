@@ -23,7 +23,8 @@ let proxy: NodeJS.ProcessEnv | null = null;
  * Only effective while retainScopedEnv() is held.
  */
 export function runWithEnv<T>(env: Record<string, string>, fn: () => T): T {
-  return runInScope({ env, log: currentScope()?.log ?? null }, fn);
+  const scope = currentScope();
+  return runInScope({ env, log: scope?.log ?? null, outbound: scope?.outbound ?? null }, fn);
 }
 
 /**

@@ -71,7 +71,7 @@ function createRunner(options: ResolvedOptions, warn: (warning: FunctionsWarning
       message: `request ${event.requestId} (${event.functionId}): ${event.message}`,
       functionId: event.functionId,
     });
-  if (options.isolation === 'inline') return createInlineRunner({ closeTimeoutMs: options.closeTimeoutMs, onEvent });
+  if (options.isolation === 'inline') return createInlineRunner({ closeTimeoutMs: options.closeTimeoutMs, onEvent, outbound: options.outbound });
   if (options.isolation === 'process') return createProcessRunner({ ...options, onEvent });
   return createWorkerRunner({ ...options, onEvent });
 }

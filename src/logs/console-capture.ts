@@ -4,6 +4,7 @@
 // invocations each get exactly their own lines. Works the same inside a worker thread.
 import { format } from 'node:util';
 import { currentScope, runInScope } from '../invoke/invocation-scope';
+import type { OutboundSink } from '../outbound/outbound-context';
 import type { LogBuffer, LogLevel } from './log-buffer';
 
 type ConsoleMethod = 'log' | 'info' | 'debug' | 'warn' | 'error' | 'trace';
@@ -38,9 +39,12 @@ export function retainConsoleCapture(): () => void {
   };
 }
 
-/** Runs `fn` so that console output from it and everything it starts asynchronously lands in `sink`. */
-export function runWithCapture<T>(sink: LogBuffer, fn: () => T): T {
-  return runInScope({ env: currentScope()?.env ?? null, log: sink }, fn);
+/**
+ * Runs `fn` so that console output from it and everything it starts asynchronously lands in
+ * `sink`, and its outbound calls in `outbound` (issue #13: the same scope, one store).
+ */
+export function runWithCapture<T>(sink: LogBuffer, fn: () => T, outbound: OutboundSink | null = null): T {
+  return runInScope({ env: currentScope()?.env ?? null, log: sink, outbound }, fn);
 }
 
 function install(): void {

@@ -1,27 +1,58 @@
 // The default log sink (SPEC R62): HubSpot's summary line, then the captured console lines, then
-// the error for failed invocations, on stderr.
-import type { LogRecord } from '../types';
+// the error for failed invocations, on stderr; with HSF_LOG_OUTBOUND=1, one indented line per
+// outbound call after them (issue #13; off by default, so HubSpot's format stays the default).
+import type { LogRecord, OutboundCall } from '../types';
+
+/** How a record is formatted beyond HubSpot's lines. */
+export interface LogFormatOptions {
+  /** One indented line per outbound call (issue #13). @default false */
+  outbound?: boolean;
+}
+
+/** Whether the environment asks for outbound lines: `HSF_LOG_OUTBOUND=1` (issue #13). */
+export function outboundLinesWanted(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.HSF_LOG_OUTBOUND === '1';
+}
 
 /**
  * Formats one record as HubSpot prints it (SPEC R62):
- * `<ISO> - <STATUS> - <METHOD> /<endpoint> - Execution Time: <n>ms`, then the captured lines.
+ * `<ISO> - <STATUS> - <METHOD> /<endpoint> - Execution Time: <n>ms`, then the captured lines;
+ * with `outbound`, then `  -> GET https://api.hubapi.com/... 200 12ms` per outbound call.
  * @example
  * formatLogRecord(record); // "2021-04-28T19:19:21.666Z - SUCCESS - GET /hello - Execution Time: 279ms\n..."
  */
-export function formatLogRecord(record: LogRecord): string {
+export function formatLogRecord(record: LogRecord, options: LogFormatOptions = {}): string {
   const endpoint = record.endpoint.startsWith('/') ? record.endpoint : `/${record.endpoint}`;
   const time = Math.round(record.executionTime);
   let out = `${new Date(record.createdAt).toISOString()} - ${record.status} - ${record.method} ${endpoint} - Execution Time: ${time}ms\n`;
   if (record.log !== '') out += record.log.endsWith('\n') ? record.log : `${record.log}\n`;
   if (record.error !== undefined) out += formatError(record.error);
+  if (options.outbound === true && record.outbound !== undefined) {
+    for (const call of record.outbound) out += formatOutboundCall(call);
+    if (record.outboundDropped !== undefined) out += `  -> ... and ${record.outboundDropped} more calls, not listed\n`;
+  }
   return out;
+}
+
+/**
+ * One outbound call as the log shows it: `  -> <METHOD> <url> <status> <n>ms`, `FAILED <n>ms: <error>`
+ * or `RUNNING <n>ms (still running when the function answered)`, and where a rewrite sent it.
+ */
+export function formatOutboundCall(call: OutboundCall): string {
+  const where = call.rewrittenTo === undefined ? '' : ` (rewritten to ${call.rewrittenTo})`;
+  let outcome: string;
+  if (call.error !== undefined) outcome = `${call.status ?? 'FAILED'} ${call.durationMs}ms: ${call.error}`;
+  else if (call.status === null) outcome = `RUNNING ${call.durationMs}ms (still running when the function answered)`;
+  else outcome = `${call.status} ${call.durationMs}ms`;
+  return `  -> ${call.method} ${call.url}${where} ${outcome}\n`;
 }
 
 /**
  * A sink that writes every record with formatLogRecord to `stream` (default: process.stderr).
  * @param stream where lines go; SPEC R62 says stderr.
+ * @param options `outbound` defaults to HSF_LOG_OUTBOUND=1, read once here.
  */
-export function createStderrSink(stream: NodeJS.WritableStream = process.stderr): (record: LogRecord) => void {
+export function createStderrSink(stream: NodeJS.WritableStream = process.stderr, options: LogFormatOptions = { outbound: outboundLinesWanted() }): (record: LogRecord) => void {
   // stderr to a file or a pipe is a synchronous write on Linux: one blocking syscall per record
   // cost up to 40% of throughput in the benchmark (issue #7). Records of one event-loop turn are
   // written together instead; the immediate stays ref'd, so lines are written before a natural exit.
@@ -35,7 +66,7 @@ export function createStderrSink(stream: NodeJS.WritableStream = process.stderr)
     stream.write(text);
   };
   return (record) => {
-    pending.push(formatLogRecord(record));
+    pending.push(formatLogRecord(record, options));
     if (pending.length >= MAX_PENDING_RECORDS) flush();
     else if (!scheduled) {
       scheduled = true;

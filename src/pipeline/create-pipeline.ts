@@ -171,6 +171,7 @@ function finish(deps: PipelineDeps, run: Run, result: RunResult, createdAt: numb
       executionTime: result.executionTime, memoryUsedMb: result.memoryUsedMb, memoryLimitMb: deps.options.memoryLimitMb,
       log: result.log, error: answered.error, endpoint: run.endpoint, method: request.method,
       statusCode: answered.response.statusCode, functionId: fn.definition.id, accountId: run.accountId,
+      outbound: result.outbound, outboundDropped: result.outboundDropped,
     }), fn.redactions);
     deps.emit(record);
   }

@@ -1,6 +1,6 @@
 // One record per invocation, in the shape of HubSpot's log API (SPEC R60).
 import type { RunResult, SerializedError } from '../definitions';
-import type { LogRecord, LogStatus } from '../types';
+import type { LogRecord, LogStatus, OutboundCall } from '../types';
 
 /** Codes that mean the function could not load, could not answer, or never ran (SPEC R60: ERROR). */
 const ERROR_STATUS_CODES = new Set<string>([
@@ -37,6 +37,9 @@ export function buildLogRecord(fields: {
   statusCode: number;
   functionId?: string;
   accountId?: number;
+  /** Issue #13: the calls the function made, when it made any. */
+  outbound?: OutboundCall[];
+  outboundDropped?: number;
 }): LogRecord {
   const record: LogRecord = {
     id: fields.id,
@@ -52,5 +55,7 @@ export function buildLogRecord(fields: {
   if (fields.error) record.error = fields.error;
   if (fields.functionId !== undefined) record.functionId = fields.functionId;
   if (fields.accountId !== undefined) record.accountId = fields.accountId;
+  if (fields.outbound !== undefined) record.outbound = fields.outbound;
+  if (fields.outboundDropped !== undefined) record.outboundDropped = fields.outboundDropped;
   return record;
 }

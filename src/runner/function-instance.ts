@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import type { InstanceSpec, LoadResult, RunRequest, RunResult, RunnerEvent, SerializedError } from '../definitions';
 import type { ErrorCode } from '../errors';
 import { LogBuffer } from '../logs/log-buffer';
+import { OutboundRecorder, addOutbound } from '../outbound/outbound-recorder';
 import type { HostMessage, WorkerMessage } from './worker-protocol';
 import { checkWorkerMessage } from './worker-protocol';
 
@@ -30,6 +31,8 @@ interface ActiveCall extends PendingCall {
   timer: NodeJS.Timeout;
   /** The console lines the instance sent, for answers the instance itself cannot give (SPEC R45). */
   log: LogBuffer;
+  /** The outbound calls it reported, likewise (issue #13); made on the first one. */
+  outbound: OutboundRecorder | null;
 }
 
 // Lambda gives a function's init phase 10 s; a module that loads longer (or loops at load) fails.
@@ -83,7 +86,7 @@ export abstract class FunctionInstance {
     // SPEC R45: the host's own timer answers at once even when the instance is stuck in a loop.
     const timer = setTimeout(() => this.timeOut(id), Math.min(Math.max(timeoutMs, 0), MAX_TIMER_MS));
     timer.unref();
-    this.calls.set(id, { ...call, started: performance.now(), timer, log: new LogBuffer() });
+    this.calls.set(id, { ...call, started: performance.now(), timer, log: new LogBuffer(), outbound: null });
     this.lastUsed = useStamp;
     clearTimeout(this.idleTimer);
     this.hold(true);
@@ -153,6 +156,11 @@ export abstract class FunctionInstance {
       case 'log':
         this.calls.get(message.id)?.log.push(message.level, message.message);
         return;
+      case 'outbound': {
+        const call = this.calls.get(message.id);
+        if (call !== undefined) (call.outbound ??= new OutboundRecorder()).apply(message.change);
+        return;
+      }
       case 'result': {
         const result = message.result;
         this.memoryUsedMb = result.memoryUsedMb;
@@ -238,7 +246,9 @@ export abstract class FunctionInstance {
   }
 
   private resultOf(call: ActiveCall, outcome: RunResult['outcome']): RunResult {
-    return { outcome, log: call.log.text(), executionTime: performance.now() - call.started, memoryUsedMb: this.memoryUsedMb };
+    const result: RunResult = { outcome, log: call.log.text(), executionTime: performance.now() - call.started, memoryUsedMb: this.memoryUsedMb };
+    if (call.outbound !== null) addOutbound(result, call.outbound.close());
+    return result;
   }
 }
 

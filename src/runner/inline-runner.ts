@@ -1,16 +1,21 @@
 // The in-process runner (SPEC R44 `inline`): functions run in the host process, for speed and
-// for tests that intercept outbound HTTP in-process. process.env and console capture are still
-// per function and per invocation (AsyncLocalStorage); a CPU-bound loop, memory, process.exit
-// and a throw inside a timer cannot be contained here: that is the worker runner's job.
+// for tests that intercept outbound HTTP in-process. process.env, console capture and the
+// outbound records and routing (issue #13) are still per function and per invocation
+// (AsyncLocalStorage); a CPU-bound loop, memory, process.exit and a throw inside a timer cannot be
+// contained here: that is the worker runner's job.
 import type { InstanceSpec, LoadResult, RunRequest, RunResult, Runner, RunnerEvent, SerializedError } from '../definitions';
 import { HubSpotFunctionsError } from '../errors';
 import { retainScopedEnv, runWithEnv } from '../env/scoped-env';
+import { runInScope } from '../invoke/invocation-scope';
+import type { OutboundSink } from '../outbound/outbound-context';
 import { executeFunction } from '../invoke/execute-function';
 import type { LoadedFunction } from '../invoke/execute-function';
 import { detectCallbackStyle } from '../invoke/detect-callback-style';
 import { loadFunctionModule } from '../invoke/load-function-module';
 import { serializeError } from '../invoke/serialize-error';
 import { retainConsoleCapture } from '../logs/console-capture';
+import { retainOutboundInterception } from '../outbound/intercept-outbound';
+import type { ResolvedOutbound } from '../outbound/outbound-policy';
 import { retainPreloadedResolution } from '../preloaded/resolve-preloaded';
 
 /** One function's instance: its env object lives as long as the instance (SPEC R30). */
@@ -31,7 +36,12 @@ interface Instance {
  * await runner.prepare(spec);
  * const result = await runner.run({ requestId, functionId: spec.definition.id, data, timeoutMs: 10000 });
  */
-export function createInlineRunner(options: { closeTimeoutMs: number; onEvent(event: RunnerEvent): void }): Runner {
+export function createInlineRunner(options: {
+  closeTimeoutMs: number;
+  onEvent(event: RunnerEvent): void;
+  /** Where functions' outbound calls go, unless a spec says otherwise (issue #13). @default null */
+  outbound?: ResolvedOutbound | null;
+}): Runner {
   const instances = new Map<string, Instance>();
   // Calls under way, and who waits for them to end (close()); a count, not a set of promises,
   // so a call costs no extra promise (issue #12).
@@ -48,9 +58,10 @@ export function createInlineRunner(options: { closeTimeoutMs: number; onEvent(ev
   let closed = false;
   let releases: Array<() => void> | null = null;
 
-  // The env proxy and the console patch are installed on first use, not at creation.
+  // The env proxy, the console patch and the outbound interception are installed on first use,
+  // not at creation: a host with no inline function pays nothing for them.
   const retain = (): void => {
-    if (releases === null) releases = [retainScopedEnv(), retainConsoleCapture()];
+    if (releases === null) releases = [retainScopedEnv(), retainConsoleCapture(), retainOutboundInterception()];
   };
 
   async function prepare(spec: InstanceSpec): Promise<LoadResult> {
@@ -63,11 +74,14 @@ export function createInlineRunner(options: { closeTimeoutMs: number; onEvent(ev
     const preloaded = spec.preloaded ?? {};
     // SPEC R42: helpers the function requires later fall back to the set too, for the instance's life.
     const releasePreloaded = retainPreloadedResolution(spec.definition, preloaded);
+    const outbound = spec.outbound !== undefined ? spec.outbound : options.outbound ?? null;
     let instance: Instance;
     try {
-      // SPEC R30: the env is visible at module load (top-level `const { KEY } = process.env`).
-      const main = await runWithEnv(env, () => loadFunctionModule(spec.definition.file, `${id}#${generation}`, preloaded));
-      const loaded = { definition: spec.definition, main, callbackStyle: detectCallbackStyle(main), redactions: spec.redactions };
+      // SPEC R30: the env is visible at module load (top-level `const { KEY } = process.env`);
+      // issue #13: calls made at load (and by timers set then) are routed, though no record lists them.
+      const scope = { env, log: null, outbound: outbound === null ? null : routingOnly(outbound) };
+      const main = await runInScope(scope, () => loadFunctionModule(spec.definition.file, `${id}#${generation}`, preloaded));
+      const loaded = { definition: spec.definition, main, callbackStyle: detectCallbackStyle(main), redactions: spec.redactions, outbound };
       instance = { generation, env, loaded, error: null, releasePreloaded };
     } catch (error) {
       instance = { generation, env, loaded: null, error: serializeError(error, spec.redactions), releasePreloaded };
@@ -120,6 +134,11 @@ export function createInlineRunner(options: { closeTimeoutMs: number; onEvent(ev
   }
 
   return { prepare, run, release, close };
+}
+
+/** A sink that routes by `policy` and lists nothing: a function's calls outside any invocation. */
+function routingOnly(policy: ResolvedOutbound): OutboundSink {
+  return { outboundPolicy: policy, startOutbound: () => -1, endOutbound: () => undefined };
 }
 
 /** A result for an invocation that did not run. */

@@ -3,6 +3,7 @@
 // replaces the pool once its calls under way finish (secret rotation, reload), release() and a
 // bounded close().
 import type { InstanceSpec, LoadResult, RunRequest, RunResult, Runner, RunnerEvent } from '../definitions';
+import type { ResolvedOutbound } from '../outbound/outbound-policy';
 import { failure } from './function-instance';
 import { WorkerPool, refused } from './worker-pool';
 import type { StartInstance } from './worker-pool';
@@ -16,6 +17,8 @@ export interface PoolRunnerOptions {
   workerIdleMs: number;
   closeTimeoutMs: number;
   onEvent(event: RunnerEvent): void;
+  /** Where functions' outbound calls go, unless a spec says otherwise (issue #13). @default null */
+  outbound?: ResolvedOutbound | null;
 }
 
 /** Creates a runner whose instances `startInstance` starts (a worker thread or a child process). */
@@ -31,8 +34,12 @@ export function createPoolRunner(options: PoolRunnerOptions, startInstance: Star
     if (closed) return { ok: false, error: closedError() };
     const id = spec.definition.id;
     const generation = ++generations;
-    // The spec's memoryLimitMb wins; the runner's option is the default for specs without one.
-    const limited: InstanceSpec = { ...spec, memoryLimitMb: spec.memoryLimitMb > 0 ? spec.memoryLimitMb : options.memoryLimitMb };
+    // The spec's memoryLimitMb and outbound win; the runner's options are the defaults.
+    const limited: InstanceSpec = {
+      ...spec,
+      memoryLimitMb: spec.memoryLimitMb > 0 ? spec.memoryLimitMb : options.memoryLimitMb,
+      outbound: spec.outbound !== undefined ? spec.outbound : options.outbound ?? null,
+    };
     const pool = new WorkerPool(limited, options, startInstance);
     pools.add(pool);
     const result = await pool.start();

@@ -88,6 +88,7 @@ export class ProcessInstance extends FunctionInstance {
       memoryLimitBytes: WATCH_RSS ? null : spec.memoryLimitMb * MB,
       memoryCheckMs: MEMORY_CHECK_MS,
       preloaded: spec.preloaded ?? {},
+      outbound: spec.outbound ?? null,
     });
   }
 

@@ -10,6 +10,7 @@
 //   length = 5 + headerLength + bytes length (everything after the length field)
 //   flags  = 1 when `bytes` belongs at the message's byte slot (even when empty), else 0
 import type { FunctionDefinition } from '../definitions';
+import type { ResolvedOutbound } from '../outbound/outbound-policy';
 import type { HostMessage, WorkerMessage } from './worker-protocol';
 
 /** What the host sends first: the function to serve (never in argv or env: redactions hold secrets). */
@@ -23,6 +24,8 @@ export interface ProcessStartData {
   memoryCheckMs: number;
   /** The installed preloaded packages the function may fall back to (SPEC R42). */
   preloaded: Record<string, string>;
+  /** Where the function's outbound calls go (issue #13). */
+  outbound: ResolvedOutbound | null;
 }
 
 /** Host → child. */

@@ -1,6 +1,8 @@
 // What runs inside a function instance, a worker thread or a child process (SPEC R44): load the
 // module once (its env is the instance's own process.env, set before the load, SPEC R30), then
-// run invocations through the same executeFunction as the inline runner. The instance's own
+// run invocations through the same executeFunction as the inline runner. Outbound calls are
+// intercepted before the module loads (issue #13), and each call's start and end is mirrored to
+// the host, so a timed-out or killed invocation's record still lists them. The instance's own
 // uncaughtException and unhandledRejection handlers charge faults to the invocation they came
 // from (found through AsyncLocalStorage); the host process gets no handlers from us.
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -9,10 +11,12 @@ import type { FunctionDefinition, RunRequest, RunResult } from '../definitions';
 import { redact } from '../env/redactions';
 import { detectCallbackStyle } from '../invoke/detect-callback-style';
 import { executeFunction } from '../invoke/execute-function';
-import type { LoadedFunction } from '../invoke/execute-function';
+import type { ExecuteHooks, LoadedFunction } from '../invoke/execute-function';
 import { loadFunctionModule } from '../invoke/load-function-module';
 import { serializeError } from '../invoke/serialize-error';
 import { retainConsoleCapture } from '../logs/console-capture';
+import { interceptOutbound } from '../outbound/intercept-outbound';
+import type { ResolvedOutbound } from '../outbound/outbound-policy';
 import { retainPreloadedResolution } from '../preloaded/resolve-preloaded';
 import { guardBufferAllocations, measureMemory, startMemoryGuard } from './memory-guard';
 import type { HostMessage, WorkerMessage } from './worker-protocol';
@@ -36,6 +40,8 @@ export interface ServeStart {
   memoryCheckMs: number;
   /** The installed preloaded packages the function may fall back to (SPEC R42). */
   preloaded: Record<string, string>;
+  /** Where the function's outbound calls go (issue #13). */
+  outbound: ResolvedOutbound | null;
 }
 
 /** One invocation running here; `answered` once the host has its result or fault. */
@@ -58,6 +64,15 @@ export function serveFunction(channel: InstanceChannel, start: ServeStart): void
   redirectOutput(current, redactions, post);
   retainConsoleCapture();
   mirrorConsole(current, redactions, post);
+  // Issue #13: before the module loads, so that what it captures at load is already patched.
+  interceptOutbound(start.outbound);
+  const hooks: ExecuteHooks = {
+    onEvent: (event) => post({ type: 'event', event: { requestId: event.requestId, level: event.level, message: event.message } }),
+    onOutbound: (change) => {
+      const invocation = current.getStore();
+      if (invocation !== undefined && !invocation.answered) post({ type: 'outbound', id: invocation.id, change });
+    },
+  };
 
   // SPEC R44: a fault is charged to the invocation whose async context it came from.
   const charge = (kind: string, error: unknown): void => {
@@ -90,7 +105,7 @@ export function serveFunction(channel: InstanceChannel, start: ServeStart): void
   retainPreloadedResolution(definition, start.preloaded);
   const loading = loadFunctionModule(definition.file, start.instanceKey, start.preloaded).then(
     (main) => {
-      loaded = { definition, main, callbackStyle: detectCallbackStyle(main), redactions };
+      loaded = { definition, main, callbackStyle: detectCallbackStyle(main), redactions, outbound: start.outbound };
       if (!overLimit()) post({ type: 'loaded' });
     },
     (error: unknown) => post({ type: 'load-failed', error: serializeError(error, redactions) }),
@@ -103,11 +118,7 @@ export function serveFunction(channel: InstanceChannel, start: ServeStart): void
     const fn = loaded;
     const invocation: Invocation = { id, requestId: request.requestId, answered: false };
     guard?.setBusy(++running > 0);
-    const result = await current.run(invocation, () =>
-      executeFunction(fn, request, {
-        onEvent: (event) => post({ type: 'event', event: { requestId: event.requestId, level: event.level, message: event.message } }),
-      }),
-    );
+    const result = await current.run(invocation, () => executeFunction(fn, request, hooks));
     guard?.setBusy(--running > 0);
     // A fault (or the memory guard) may have answered it already.
     if (invocation.answered) return;

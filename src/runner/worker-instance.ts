@@ -30,6 +30,7 @@ export class WorkerInstance extends FunctionInstance {
       memoryLimitBytes: spec.memoryLimitMb * MB,
       memoryCheckMs: MEMORY_CHECK_MS,
       preloaded: spec.preloaded ?? {},
+      outbound: spec.outbound ?? null,
     };
     this.worker = spawnWorker(start, spec);
     this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));

@@ -2,6 +2,8 @@
 // structured clone, so it is plain data: the worker rebuilds the context (reviveContext) and the
 // host rebuilds the response body Buffer (reviveResult).
 import type { FunctionDefinition, RunRequest, RunResult, RunnerEvent, SerializedError } from '../definitions';
+import type { ResolvedOutbound } from '../outbound/outbound-policy';
+import type { OutboundChange } from '../outbound/outbound-recorder';
 
 /** Marks the workerData of our workers, so the bootstrap does nothing when imported elsewhere. */
 export const WORKER_MARKER = 'hubspot-functions-worker';
@@ -18,6 +20,8 @@ export interface WorkerStartData {
   memoryCheckMs: number;
   /** The installed preloaded packages the function may fall back to (SPEC R42). */
   preloaded: Record<string, string>;
+  /** Where the function's outbound calls go (issue #13). */
+  outbound: ResolvedOutbound | null;
 }
 
 /** Host → worker. */
@@ -31,6 +35,8 @@ export type WorkerMessage =
   | { type: 'load-failed'; error: SerializedError }
   /** One console line of a running invocation, redacted: kept by the host in case the worker dies (SPEC R45). */
   | { type: 'log'; id: number; level: 'INFO' | 'WARN' | 'ERROR'; message: string }
+  /** An outbound call of a running invocation started or ended, redacted: kept by the host in case the worker dies (issue #13). */
+  | { type: 'outbound'; id: number; change: OutboundChange }
   /** An invocation's result, the body as a Uint8Array (a clone drops the Buffer prototype). */
   | { type: 'result'; id: number; result: RunResult }
   /** An uncaught exception or unhandled rejection charged to an unanswered invocation (SPEC R44). */
@@ -48,8 +54,28 @@ function checkError(error: unknown): string | null {
   return Array.isArray(error.stackTrace) && error.stackTrace.every(isString) ? null : 'an error whose stackTrace is not a list of strings';
 }
 
+const isStatus = (value: unknown): boolean => value === null || Number.isInteger(value);
+
+function checkOutboundCall(call: unknown): boolean {
+  return isRecord(call) && isString(call.method) && isString(call.url) && isStatus(call.status) && typeof call.durationMs === 'number' &&
+    (call.error === undefined || isString(call.error)) && (call.rewrittenTo === undefined || isString(call.rewrittenTo));
+}
+
+function checkOutboundChange(change: unknown): string | null {
+  if (!isRecord(change)) return 'an outbound change that is not an object';
+  if (change.type === 'start') {
+    return isString(change.method) && isString(change.url) && (change.rewrittenTo === undefined || isString(change.rewrittenTo)) ? null : 'an outbound start without method and url';
+  }
+  if (change.type === 'end') {
+    return Number.isInteger(change.index) && isStatus(change.status) && (change.error === undefined || isString(change.error)) ? null : 'an outbound end without index and status';
+  }
+  return 'an outbound change of unknown type';
+}
+
 function checkResult(result: unknown): string | null {
   if (!isRecord(result) || !isString(result.log) || typeof result.executionTime !== 'number' || typeof result.memoryUsedMb !== 'number') return 'a result without log, executionTime and memoryUsedMb';
+  if (result.outbound !== undefined && !(Array.isArray(result.outbound) && result.outbound.every(checkOutboundCall))) return 'a result whose outbound calls are not { method, url, status, durationMs }';
+  if (result.outboundDropped !== undefined && !Number.isInteger(result.outboundDropped)) return 'a result whose outboundDropped is not an integer';
   const outcome = result.outcome;
   if (!isRecord(outcome)) return 'a result without an outcome';
   if (outcome.type === 'timeout') return null;
@@ -74,6 +100,8 @@ export function checkWorkerMessage(message: unknown): string | null {
       return checkError(message.error);
     case 'log':
       return typeof message.id === 'number' && isString(message.message) && ['INFO', 'WARN', 'ERROR'].includes(message.level as string) ? null : 'a log line without id, level and text';
+    case 'outbound':
+      return typeof message.id === 'number' ? checkOutboundChange(message.change) : 'an outbound change without an id';
     case 'result':
       return typeof message.id === 'number' ? checkResult(message.result) : 'a result without an id';
     case 'fault':

@@ -1,8 +1,12 @@
 // A real HTTP server on 127.0.0.1 that speaks the parts of HubSpot's API the contact lookup uses
-// (SPEC R27), counting every request so tests can prove what was and was not called:
+// (SPEC R27) and that functions call (issue #13: `outbound.rewrite` points api.hubapi.com here),
+// counting every request so tests can prove what was and was not called:
 //   GET  /contacts/v1/contact/utk/{utk}/profile
 //   GET  /crm/v3/lists/records/0-1/{vid}/memberships[?after=]
 //   POST /crm/v3/lists/idmapping
+//   GET  /crm/v3/objects/contacts          (the CRM objects page; Bearer token or ?hapikey=)
+//   POST /crm/v3/objects/contacts          (creates one, echoes its properties)
+//   GET  /slow/{ms}                        (answers after ms, no authentication)
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -22,7 +26,15 @@ export interface RecordedRequest {
   path: string;
   query: URLSearchParams;
   authorization: string | undefined;
+  /** The Host header as received. */
+  host: string | undefined;
   body: string;
+}
+
+/** A CRM object as /crm/v3/objects/contacts lists it. */
+export interface FakeCrmObject {
+  id: string;
+  properties: Record<string, string | null>;
 }
 
 /** What the fake API answers; tests change it between calls. */
@@ -41,6 +53,10 @@ export interface FakeApiState {
   routeStatus: Map<string, number>;
   /** Membership results per page. */
   pageSize: number;
+  /** A legacy API key accepted as `?hapikey=` besides the Bearer token; null: none. */
+  hapikey: string | null;
+  /** What GET /crm/v3/objects/contacts lists. */
+  crmContacts: FakeCrmObject[];
 }
 
 /** A running fake API. */
@@ -64,6 +80,8 @@ export async function startFakeHubSpotApi(initial: Partial<FakeApiState> = {}): 
     forceStatus: null,
     routeStatus: new Map(),
     pageSize: 100,
+    hapikey: null,
+    crmContacts: [],
     ...initial,
   };
   const requests: RecordedRequest[] = [];
@@ -79,6 +97,7 @@ export async function startFakeHubSpotApi(initial: Partial<FakeApiState> = {}): 
         path: url.pathname,
         query: url.searchParams,
         authorization: req.headers.authorization,
+        host: req.headers.host,
         body: Buffer.concat(chunks).toString('utf8'),
       };
       requests.push(recorded);
@@ -88,11 +107,12 @@ export async function startFakeHubSpotApi(initial: Partial<FakeApiState> = {}): 
         res.writeHead(status, { 'content-type': 'application/json', ...(status === 429 ? { 'retry-after': '10' } : {}) });
         res.end(JSON.stringify(body));
       };
-      if (state.delayMs <= 0) return send();
+      const delay = isSlow(recorded) ?? state.delayMs;
+      if (delay <= 0) return send();
       const timer = setTimeout(() => {
         timers.delete(timer);
         send();
-      }, state.delayMs);
+      }, delay);
       timers.add(timer);
     });
   });
@@ -112,12 +132,20 @@ export async function startFakeHubSpotApi(initial: Partial<FakeApiState> = {}): 
   };
 }
 
+/** The delay GET /slow/{ms} asks for, or null for any other request. */
+function isSlow(req: RecordedRequest): number | null {
+  const match = /^\/slow\/(\d+)$/.exec(req.path);
+  return match && req.method === 'GET' ? Number(match[1]) : null;
+}
+
 function answer(state: FakeApiState, req: RecordedRequest): [number, unknown] {
   if (state.forceStatus !== null) return [state.forceStatus, { status: 'error', message: 'forced' }];
   for (const [prefix, status] of state.routeStatus) {
     if (req.path.startsWith(prefix)) return [status, { status: 'error', message: 'forced' }];
   }
-  if (req.authorization !== `Bearer ${state.token}`) {
+  if (isSlow(req) !== null) return [200, { slow: true }];
+  const byKey = state.hapikey !== null && req.query.get('hapikey') === state.hapikey;
+  if (req.authorization !== `Bearer ${state.token}` && !byKey) {
     return [401, { status: 'error', category: 'INVALID_AUTHENTICATION', message: 'Authentication credentials not found' }];
   }
   let match = /^\/contacts\/v1\/contact\/utk\/([^/]+)\/profile$/.exec(req.path);
@@ -153,6 +181,17 @@ function answer(state: FakeApiState, req: RecordedRequest): [number, unknown] {
       total: all.length,
       ...(next ? { paging: next } : {}),
     }];
+  }
+  if (req.path === '/crm/v3/objects/contacts' && req.method === 'GET') {
+    const stamp = '2024-01-01T00:00:00.000Z';
+    const limit = Number(req.query.get('limit') ?? '10');
+    const results = state.crmContacts.slice(0, limit).map((c) => ({ ...c, createdAt: stamp, updatedAt: stamp, archived: false }));
+    return [200, { results }];
+  }
+  if (req.path === '/crm/v3/objects/contacts' && req.method === 'POST') {
+    const stamp = '2024-01-01T00:00:00.000Z';
+    const { properties } = JSON.parse(req.body || '{}') as { properties?: Record<string, string> };
+    return [201, { id: String(1000 + state.crmContacts.length), properties: properties ?? {}, createdAt: stamp, updatedAt: stamp, archived: false }];
   }
   if (req.path === '/crm/v3/lists/idmapping' && req.method === 'POST') {
     const legacyIds = JSON.parse(req.body) as string[];

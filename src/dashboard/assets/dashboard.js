@@ -118,12 +118,38 @@
       fields.appendChild(el('dt', pair[0]));
       fields.appendChild(el('dd', pair[1], pair[0] === 'Request id' ? 'mono' : ''));
     });
+    renderOutbound(record);
     $('detail-log').textContent = record.log || '(no console output)';
     var error = record.error;
     $('detail-error-block').hidden = !error;
     $('detail-error').textContent = error ? (error.stackTrace && error.stackTrace.length ? error.stackTrace.join('\n') : error.type + ': ' + error.message) : '';
     $('detail').hidden = false;
     $('detail').scrollIntoView({ block: 'nearest' });
+  }
+
+  // The invocation's outbound HTTP(S) calls (issue #13): one row each, failures marked.
+  function renderOutbound(record) {
+    var calls = record.outbound || [];
+    var body = $('detail-outbound').tBodies[0];
+    body.textContent = '';
+    calls.forEach(function (call) {
+      var failed = call.error !== undefined || (call.status !== null && call.status >= 400);
+      var tr = el('tr', null, failed ? 'outbound-failed' : '');
+      tr.appendChild(el('td', call.method));
+      var url = el('td', call.url, 'mono wrap');
+      if (call.rewrittenTo) url.appendChild(el('div', 'rewritten to ' + call.rewrittenTo, 'muted'));
+      tr.appendChild(url);
+      var status = call.error !== undefined ? (call.status === null ? 'failed' : call.status + ' failed') : call.status === null ? 'running' : String(call.status);
+      var cell = el('td', status, failed ? 'status-ERROR' : call.status === null ? 'muted' : 'status-SUCCESS');
+      if (call.error !== undefined) cell.appendChild(el('div', call.error, 'muted wrap'));
+      tr.appendChild(cell);
+      tr.appendChild(el('td', call.durationMs + ' ms' + (call.status === null && call.error === undefined ? ' so far' : '')));
+      body.appendChild(tr);
+    });
+    var more = record.outboundDropped || 0;
+    $('detail-outbound-more').hidden = more === 0;
+    $('detail-outbound-more').textContent = more === 0 ? '' : 'and ' + more + ' more calls, not listed';
+    $('detail-outbound-block').hidden = calls.length === 0;
   }
 
   function addRecord(record) {
