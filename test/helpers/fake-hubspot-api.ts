@@ -7,6 +7,7 @@
 //   GET  /crm/v3/objects/contacts          (the CRM objects page; Bearer token or ?hapikey=)
 //   POST /crm/v3/objects/contacts          (creates one, echoes its properties)
 //   GET  /slow/{ms}                        (answers after ms, no authentication)
+//   GET  /redirect?to=<url>                (302 to <url>, no authentication)
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -104,7 +105,8 @@ export async function startFakeHubSpotApi(initial: Partial<FakeApiState> = {}): 
       const send = (): void => {
         const [status, body] = answer(state, recorded);
         if (res.destroyed) return;
-        res.writeHead(status, { 'content-type': 'application/json', ...(status === 429 ? { 'retry-after': '10' } : {}) });
+        const location = status === 302 ? { location: recorded.query.get('to') ?? '/' } : {};
+        res.writeHead(status, { 'content-type': 'application/json', ...(status === 429 ? { 'retry-after': '10' } : {}), ...location });
         res.end(JSON.stringify(body));
       };
       const delay = isSlow(recorded) ?? state.delayMs;
@@ -144,6 +146,7 @@ function answer(state: FakeApiState, req: RecordedRequest): [number, unknown] {
     if (req.path.startsWith(prefix)) return [status, { status: 'error', message: 'forced' }];
   }
   if (isSlow(req) !== null) return [200, { slow: true }];
+  if (req.path === '/redirect' && req.method === 'GET') return [302, { redirecting: true }];
   const byKey = state.hapikey !== null && req.query.get('hapikey') === state.hapikey;
   if (req.authorization !== `Bearer ${state.token}` && !byKey) {
     return [401, { status: 'error', category: 'INVALID_AUTHENTICATION', message: 'Authentication credentials not found' }];

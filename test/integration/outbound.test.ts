@@ -21,6 +21,7 @@ const CLIENTS = fixture('outbound/clients.functions');
 const TOKEN = 'pat-na1-0f0e0d0c-token';
 const HAPIKEY = 'legacy-key-0001';
 const HUBAPI = 'https://api.hubapi.com';
+const LOOPBACK_NOWHERE = 'http://127.0.0.2:59999';
 
 // Captured before any host exists: what the host process must still have when no function runs inline.
 const nodeHttpRequest = http.request;
@@ -159,7 +160,9 @@ for (const isolation of ['inline', 'worker', 'process'] as const) {
 describe('issue #13, worker isolation: node-fetch, @hubspot/api-client, request, a timeout, more than 100 calls', { timeout: 60_000 }, () => {
   let mounted: Mounted;
   before(() => {
-    mounted = mountExpress(CLIENTS, { isolation: 'worker', maxWorkersPerFunction: 1, timeoutMs: 1500, outbound: { rewrite: { [HUBAPI]: api.baseUrl }, deny: true } });
+    // 127.0.0.2:59999 listens nowhere: only a rewritten redirect hop reaches the fake.
+    const rewrite = { [HUBAPI]: api.baseUrl, [LOOPBACK_NOWHERE]: api.baseUrl };
+    mounted = mountExpress(CLIENTS, { isolation: 'worker', maxWorkersPerFunction: 1, timeoutMs: 1000, outbound: { rewrite, deny: true } });
   });
   after(() => mounted.close());
 
@@ -176,13 +179,31 @@ describe('issue #13, worker isolation: node-fetch, @hubspot/api-client, request,
     });
   }
 
+  test('redirects: fetch (one entry, undici follows) and axios (one entry per hop) have every hop routed', async () => {
+    const response = await request(mounted.app).get('/_hcms/api/redirect').query({ to: `${LOOPBACK_NOWHERE}/slow/0` }).expect(200);
+    assert.deepEqual(response.body, { fetch: { slow: true }, axios: { slow: true } });
+    const record = recordOf(mounted, response);
+    const first = `${HUBAPI}/redirect?to=${encodeURIComponent(`${LOOPBACK_NOWHERE}/slow/0`)}`;
+    assert.deepEqual(record.outbound?.map((c) => [c.url, c.status, c.rewrittenTo]), [
+      [first, 200, api.baseUrl],
+      [first, 302, api.baseUrl],
+      [`${LOOPBACK_NOWHERE}/slow/0`, 200, api.baseUrl],
+    ]);
+  });
+
+  test('an ES module\'s named import of https.get is patched before it loads', async () => {
+    const response = await request(mounted.app).get('/_hcms/api/esm').expect(200);
+    assert.deepEqual(response.body, { status: 200 });
+    assert.deepEqual(onlyCall(recordOf(mounted, response)).rewrittenTo, api.baseUrl);
+  });
+
   test('a timed-out invocation (its worker ended) still lists the call it was waiting on, with status null (SPEC R45)', async () => {
     const response = await request(mounted.app).get('/_hcms/api/hangs').expect(504);
     const record = recordOf(mounted, response);
     assert.equal(record.status, 'UNHANDLED_ERROR');
     const call = onlyCall(record);
     assert.deepEqual([call.method, call.url, call.status, call.rewrittenTo], ['GET', `${HUBAPI}/slow/5000`, null, api.baseUrl]);
-    assert.ok(call.durationMs >= 1000, `ran ${call.durationMs} ms before the timeout`);
+    assert.ok(call.durationMs >= 500, `ran ${call.durationMs} ms before the timeout`);
   });
 
   test('at most 100 calls per record, then a count of the rest', async () => {
@@ -235,7 +256,7 @@ describe('issue #13, inline isolation: the host\'s own calls are never recorded,
       assert.equal(viaHttp, 200);
       assert.equal(hits, before + 3);
       // A function's call to a loopback origin that is not rewritten is denied here.
-      const denied = await request(mounted.app).get('/_hcms/api/local').query({ base: 'http://127.0.0.1:9' }).expect(500);
+      const denied = await request(mounted.app).get('/_hcms/api/local').query({ base: 'http://127.0.0.1:59999' }).expect(500);
       assert.equal(onlyCall(recordOf(mounted, denied)).error?.split(':')[0], 'HSF_OUTBOUND_DENIED');
     } finally {
       await mounted.close();
