@@ -54,7 +54,7 @@ Options of serve and invoke:
                               (default: $HUBSPOT_FUNCTIONS_REDIS_URL)
 `;
 
-const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
+const COMMANDS: Record<string, (args: string[], io: CliIo) => number | Promise<number>> = {
   serve: runServe,
   validate: runValidate,
   doctor: runDoctor,

@@ -163,7 +163,7 @@ export function createFunctionRegistry(
     }
     // SPEC R32: one line per secret, naming every function that declares it.
     for (const [name, defs] of missingSecrets) {
-      warn({ code: 'HSF_WARN_SECRET_MISSING', message: describeMissingSecret(name, defs, options.secrets), file: defs[0]!.configFile });
+      warn({ code: 'HSF_WARN_SECRET_MISSING', message: describeMissingSecret(name, defs, options.secrets), file: defs[0].configFile });
     }
     if (options.strict && failed > 0) {
       const names = [...functions.values()].filter((f) => f.status === 'failed').map((f) => `${f.definition.file}: ${f.error}`);

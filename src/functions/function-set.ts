@@ -62,8 +62,8 @@ export function createFunctionSet(deps: {
   const gatedRunner = (generation: number): Runner => ({
     prepare: (spec) => owner.get(spec.definition.id) === generation ? deps.runner.prepare(spec) : Promise.resolve({ ok: true }),
     run: (request) => deps.runner.run(request),
-    release: async () => undefined,
-    close: async () => undefined,
+    release: () => Promise.resolve(),
+    close: () => Promise.resolve(),
   });
 
   let definitions: readonly FunctionDefinition[] = deps.definitions;
@@ -81,8 +81,8 @@ export function createFunctionSet(deps: {
   }
   function dropEmptyGenerations(): void {
     for (let i = live.length - 1; i >= 0; i--) {
-      if (live[i]!.live.size === 0) {
-        live[i]!.registry.close();
+      if (live[i].live.size === 0) {
+        live[i].registry.close();
         live.splice(i, 1);
       }
     }

@@ -31,7 +31,7 @@ interface Instance {
  * await runner.prepare(spec);
  * const result = await runner.run({ requestId, functionId: spec.definition.id, data, timeoutMs: 10000 });
  */
-export function createInlineRunner(options: { closeTimeoutMs: number; onEvent(event: RunnerEvent): void }): Runner {
+export function createInlineRunner(options: { closeTimeoutMs: number; onEvent: (event: RunnerEvent) => void }): Runner {
   const instances = new Map<string, Instance>();
   // Calls under way, and who waits for them to end (close()); a count, not a set of promises,
   // so a call costs no extra promise (issue #12).
@@ -113,10 +113,11 @@ export function createInlineRunner(options: { closeTimeoutMs: number; onEvent(ev
     releases = null;
   }
 
-  async function release(functionId: string): Promise<void> {
+  function release(functionId: string): Promise<void> {
     // Calls under way hold their own instance; new calls can no longer reach this one.
     instances.get(functionId)?.releasePreloaded();
     instances.delete(functionId);
+    return Promise.resolve();
   }
 
   return { prepare, run, release, close };

@@ -15,7 +15,7 @@ export interface PoolRunnerOptions {
   maxQueuePerFunction: number;
   workerIdleMs: number;
   closeTimeoutMs: number;
-  onEvent(event: RunnerEvent): void;
+  onEvent: (event: RunnerEvent) => void;
 }
 
 /** Creates a runner whose instances `startInstance` starts (a worker thread or a child process). */
