@@ -1,7 +1,7 @@
-// The one error class and the catalogue of its codes. The README's Errors table is checked
-// against ERROR_CODES by test/unit/errors.test.ts, as fastify's errors.test.js does.
+// The one error class and the catalogue of its codes. The Errors table of docs/errors-and-warnings.md
+// is checked against ERROR_CODES, every column, by test/unit/errors.test.ts (as fastify does).
 
-/** Every error code with its HTTP status (0: thrown at mount or by `invoke`, never answered). */
+/** Every error code with its HTTP status (0: never answered over HTTP: thrown at mount or by `invoke`, or reported by `validate`). */
 export const ERROR_CODES = {
   // Thrown when the host is created (SPEC R7): configuration, fixed before anything serves.
   HSF_SOURCE_NOT_FOUND: { status: 0, meaning: 'A mount path does not exist or holds no functions folder', fix: 'Pass a `.functions` folder, a folder with a `serverless.json`, or a project root that contains them' },
@@ -15,6 +15,8 @@ export const ERROR_CODES = {
   // Raised inside a function, never answered by the host (issue #13).
   HSF_OUTBOUND_DENIED: { status: 0, meaning: 'Under `outbound.deny` (the default of `createTestApp`), a function called an origin that `outbound.rewrite` does not list; the function sees this error (fetch: as the cause of its TypeError)', fix: 'Point the origin at a local fake with `outbound.rewrite` (CLI: `--outbound-rewrite <from>=<to>`), or allow real calls with `outbound: { deny: false }`' },
   HSF_INVOKE_AMBIGUOUS: { status: 0, meaning: '`invoke(target)` matched more than one function', fix: 'Invoke by URL path (starting with `/`) instead of by name' },
+  // Reported by `hubspot-functions validate` (status 0: never answered, never thrown by the mount).
+  HSF_PACKAGE_MISSING: { status: 0, meaning: '`validate`: a function file requires a package that resolves from neither its folder, a parent nor the preloaded set (SPEC R42)', fix: 'Run `hubspot-functions install`, or declare the package in the folder\'s package.json' },
   HSF_CLOSED: { status: 503, meaning: 'The host was closed; it no longer runs functions', fix: 'Create a new host, or stop sending requests after `close()`' },
   // Answered at request time (SPEC R48), as JSON with the request id.
   HSF_NOT_FOUND: { status: 404, meaning: 'No function serves this path (bare `node:http` listener without `next`)', fix: 'Check the URL against the route table printed at start' },

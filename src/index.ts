@@ -4,6 +4,7 @@ export { createRequestListener, type RequestListener } from './host/create-reque
 export type { FrameworkRequestInfo } from './request/endpoint-request';
 export type { InvokeInput, InvokeResult } from './host/invoke';
 export { HubSpotFunctionsError, ERROR_CODES, type ErrorCode } from './errors';
+export { WARNING_CODES, type WarningCode } from './warnings';
 export { normalizeOptions, type AllOptions, type DashboardOptions, type OutboundOptions, type ResolvedOptions, type RateLimitOptions, type WorkerOptions } from './options';
 export type {
   AppFunctionContext,

@@ -45,7 +45,7 @@ export interface DashboardOptions {
    * Decides who may see it (it shows captured console output); receives the framework's request.
    * @default everyone, except under NODE_ENV=production where it or `token` is required
    */
-  authorize?(request: unknown): boolean | Promise<boolean>;
+  authorize?: (request: unknown) => boolean | Promise<boolean>;
   /**
    * A secret every dashboard request must carry, as `Authorization: Bearer <token>` or the
    * `hsf_dashboard` cookie (set by visiting `<path>?token=<token>`); visible ASCII, no spaces.
@@ -326,7 +326,7 @@ export function normalizePreloaded(value: unknown): ResolvedPreloaded | null {
     // A relative `file:` spec names the same tarball wherever npm runs (the cache, not the cwd).
     const trimmed = spec.trim();
     const local = /^file:(?!\/)(.+)$/.exec(trimmed);
-    return [Object.freeze({ name, spec: local === null ? trimmed : `file:${resolve(local[1]!)}` })];
+    return [Object.freeze({ name, spec: local === null ? trimmed : `file:${resolve(local[1])}` })];
   });
   return Object.freeze({ dir: resolve(v.dir ?? defaultPreloadedDir()), packages: Object.freeze(packages) });
 }

@@ -1,4 +1,5 @@
 // Public types of hubspot-functions. Names and shapes are fixed by issue #2: other tools depend on them.
+import type { WarningCode } from './warnings';
 
 /** Query and form values as HubSpot passes them: every key maps to an array of strings (SPEC R21). */
 export type Params = Record<string, string[]>;
@@ -59,8 +60,11 @@ export interface ServerlessResponse {
   'Set-Cookie'?: string | string[];
 }
 
-/** The callback a design-manager function calls to answer (SPEC R41). */
-export type SendResponse = (response: ServerlessResponse | unknown) => void;
+/**
+ * The callback a design-manager function calls to answer (SPEC R41): a ServerlessResponse, or any
+ * other value, which is then the body of a 200 (SPEC R51).
+ */
+export type SendResponse = (response?: unknown) => void;
 
 /** The type of a function file's `main` export (SPEC R40, R41). */
 export type ServerlessFunction = (
@@ -135,7 +139,8 @@ export interface RouteInfo {
 
 /** A configuration warning (SPEC R7). */
 export interface FunctionsWarning {
-  code: string;
+  /** A stable code from the catalogue (docs/errors-and-warnings.md). */
+  code: WarningCode;
   message: string;
   file?: string;
   jsonPath?: string;

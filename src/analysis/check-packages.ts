@@ -121,7 +121,7 @@ export function findPackageUses(files: readonly string[], roots: readonly string
     const candidates: Array<{ specifier: string; line: number }> = [];
     let unresolved = false;
     for (const match of source.matchAll(SPECIFIER)) {
-      const specifier = match[2]!;
+      const specifier = match[2];
       const name = packageNameOf(specifier);
       if (name === null || lookup(name, dirname(file)) === null) unresolved ||= name !== null;
       candidates.push({ specifier, line: lineAt(source, match.index) });
@@ -166,8 +166,8 @@ export function describeMissingPackages(folder: string, missing: readonly Packag
   for (const use of missing) byName.set(use.name, [...(byName.get(use.name) ?? []), use]);
   const where = (u: PackageUse): string => `${relative(folder, u.file) || u.file}:${u.line}`;
   const list = [...byName].map(([name, uses]) => `"${name}" (${uses.map(where).join(', ')})`).join(', ');
-  const preloaded = [...byName].filter(([, uses]) => uses[0]!.preloaded).map(([name]) => name);
-  const undeclared = [...byName].filter(([, uses]) => !uses[0]!.preloaded && uses[0]!.declaredIn === null).map(([name]) => name);
+  const preloaded = [...byName].filter(([, uses]) => uses[0].preloaded).map(([name]) => name);
+  const undeclared = [...byName].filter(([, uses]) => !uses[0].preloaded && uses[0].declaredIn === null).map(([name]) => name);
   const command = `hubspot-functions install ${shellPath(folder, cwd)}`;
   let fix = `Run \`${command}\``;
   if (preloaded.length > 0) fix += ` (it provides HubSpot's preloaded ${preloaded.join(', ')})`;

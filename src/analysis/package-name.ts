@@ -13,6 +13,6 @@ const BUILTINS = new Set(builtinModules);
 export function packageNameOf(specifier: string): string | null {
   if (specifier === '' || /^[./#]/.test(specifier) || /^[a-z][a-z0-9+.-]*:/i.test(specifier)) return null;
   const parts = specifier.split('/');
-  const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+  const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
   return BUILTINS.has(name) ? null : name;
 }

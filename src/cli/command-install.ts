@@ -200,7 +200,7 @@ export async function runInstall(args: string[], io: CliIo): Promise<number> {
   let next = 0;
   const worker = async (): Promise<void> => {
     for (let i = next++; i < folders.length; i = next++) {
-      const [folder, defs] = folders[i]!;
+      const [folder, defs] = folders[i];
       results.push({ folder, result: await installFolder(folder, defs, ctx) });
     }
   };

@@ -113,12 +113,12 @@ function printList(statuses: readonly SecretStatus[], io: CliIo): void {
     s.source === 'environment' ? `host environment${s.overriddenDotEnv ? ' (overrides .env)' : ''}` : s.source === 'dotenv' ? displayPath(s.dotEnv, io.cwd) : 'missing',
   ]);
   const header = ['SECRET', 'FOLDER', 'FUNCTIONS', 'VALUE FROM'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const format = (cells: string[]): string => cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ');
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const format = (cells: string[]): string => cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ');
   writeLine(io.stdout, format(header));
   for (const [i, row] of rows.entries()) {
     const line = format(row);
-    writeLine(io.stdout, statuses[i]!.source === 'missing' ? paint(c, 'red', line) : line);
+    writeLine(io.stdout, statuses[i].source === 'missing' ? paint(c, 'red', line) : line);
   }
   const missing = statuses.filter((s) => s.source === 'missing').length;
   if (missing > 0) writeLine(io.stdout, `${missing} secret(s) without a value: \`hubspot-functions secrets add NAME\` writes one to the folder's .env.`);

@@ -105,7 +105,7 @@ export function validateSources(paths: readonly string[], cwd: string, options: 
   // SPEC R42: every package that resolves neither from the folder, its parents nor the preloaded set.
   for (const [, defs] of groupByFolder(definitions)) {
     for (const use of findMissingPackages(defs, resolved.preloaded)) {
-      errors.push({ code: 'HSF_PACKAGE_MISSING', file: use.file, line: use.line, message: `${use.file}:${use.line}: ${packageAdvice(use, defs[0]!.folder, cwd)}` });
+      errors.push({ code: 'HSF_PACKAGE_MISSING', file: use.file, line: use.line, message: `${use.file}:${use.line}: ${packageAdvice(use, defs[0].folder, cwd)}` });
       for (const d of defs) if (d.file === use.file) failing.add(d.id);
     }
   }
@@ -121,7 +121,7 @@ export function validateSources(paths: readonly string[], cwd: string, options: 
 }
 
 /** Runs `validate`; exit 0 when valid (warnings allowed), 1 on errors, 2 on usage errors. */
-export async function runValidate(args: string[], io: CliIo): Promise<number> {
+export function runValidate(args: string[], io: CliIo): number {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, prefix: { type: 'string' }, ...PRELOADED_FLAGS } });
   let report: ValidateReport;
   try {

@@ -53,7 +53,7 @@ export async function diagnoseFolder(
       advice.push({ level: 'info', code: 'hubspot-host', file, line: hit.line, message: `names a HubSpot-hosted place ("${hit.text}"): check that it still exists where these functions now run.` });
     }
     for (const hit of scan.contactReads) {
-      advice.push({ level: 'warn', code: 'context-contact', file, line: hit.line, message: `reads ${hit.text}: on HubSpot it is the cookied visitor's contact; here it is null until you configure the \`contact\` option (a hook that says who the visitor is, SPEC R27; see "Contacts" in the README).` });
+      advice.push({ level: 'warn', code: 'context-contact', file, line: hit.line, message: `reads ${hit.text}: on HubSpot it is the cookied visitor's contact; here it is null until you configure the \`contact\` option (a hook that says who the visitor is, SPEC R27; see docs/contacts-and-webhooks.md).` });
     }
     for (const hit of scan.apiKeys) {
       advice.push({

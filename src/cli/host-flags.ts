@@ -45,7 +45,7 @@ export function parsePreloadedFlags(values: PreloadedFlagValues, io: Pick<CliIo,
     }
     // A relative `file:` spec is relative to where the command runs, not to the cache.
     const local = /^file:(?!\/)(.+)$/.exec(spec);
-    versions[name] = spec === 'off' ? false : local === null ? spec : `file:${resolve(io.cwd, local[1]!)}`;
+    versions[name] = spec === 'off' ? false : local === null ? spec : `file:${resolve(io.cwd, local[1])}`;
   }
   return {
     ...(values['preloaded-dir'] === undefined ? {} : { dir: resolve(io.cwd, values['preloaded-dir']) }),

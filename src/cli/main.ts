@@ -58,7 +58,7 @@ Options of serve and invoke:
   HSF_LOG_OUTBOUND=1          (environment) One line per outbound call under each record
 `;
 
-const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
+const COMMANDS: Record<string, (args: string[], io: CliIo) => number | Promise<number>> = {
   serve: runServe,
   validate: runValidate,
   doctor: runDoctor,

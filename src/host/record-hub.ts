@@ -7,11 +7,11 @@ import type { LogRecord } from '../types';
 
 /** The records of one host. */
 export interface RecordHub {
-  emit(record: LogRecord): void;
+  readonly emit: (record: LogRecord) => void;
   /** Whether a sink or a listener wants records now. */
-  listening(): boolean;
+  readonly listening: () => boolean;
   /** Adds a listener; returns the function that removes it. */
-  subscribe(listener: (record: LogRecord) => void): () => void;
+  readonly subscribe: (listener: (record: LogRecord) => void) => () => void;
 }
 
 /** Creates the record hub of a host from its `onLog` option. */

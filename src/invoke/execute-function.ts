@@ -36,9 +36,9 @@ export interface LoadedFunction {
 
 /** What executeFunction tells its runner besides the result. */
 export interface ExecuteHooks {
-  onEvent(event: RunnerEvent): void;
+  onEvent: (event: RunnerEvent) => void;
   /** Each outbound call's start and end as it happens (a pooled instance mirrors them to the host, issue #13). */
-  onOutbound?(change: OutboundChange): void;
+  onOutbound?: (change: OutboundChange) => void;
 }
 
 /** The answer of an endpoint that resolved undefined without declaring sendResponse (SPEC R41). */

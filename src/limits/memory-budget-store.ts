@@ -29,7 +29,7 @@ interface AccountWindow {
   /** At most the earliest expiry in `calls`: before it, no call can have expired. */
   nextExpiry: number;
   /** Adds settled ms to a bucket of the window (made once per window: no closure per call). */
-  addSettled(bucket: number, ms: number): void;
+  readonly addSettled: (bucket: number, ms: number) => void;
 }
 
 function slotOf(index: number, size: number): number {

@@ -42,7 +42,7 @@ export function patchFetch(): () => void {
     const sink = currentOutboundSink();
     const policy = policyFor(sink);
     if (sink === null && policy === null) return original(input, init);
-    const request = typeof input === 'object' && input !== null && !(input instanceof URL) && typeof (input as Request).url === 'string' ? input as Request : null;
+    const request = typeof input === 'object' && input !== null && !(input instanceof URL) && typeof input.url === 'string' ? input : null;
     const url = request === null ? String(input) : request.url;
     const method = String(init?.method ?? request?.method ?? 'GET').toUpperCase();
     let parsed: URL | null = null;

@@ -96,11 +96,13 @@ function patchedRequest(protocol: 'http:' | 'https:', originals: Record<'http:' 
 
 /** The arguments as ClientRequest reads them (a URL string or object, options, a callback); null when they do not parse. */
 function readCall(args: unknown[], defaultProtocol: 'http:' | 'https:'): HttpCall | null {
-  let [input, options, callback] = args;
+  const input = args[0];
+  let options = args[1];
+  let callback = args[2];
   let base: Options | null = null;
   try {
-    if (typeof input === 'string') base = urlToHttpOptions(new URL(input)) as Options;
-    else if (input instanceof URL) base = urlToHttpOptions(input) as Options;
+    if (typeof input === 'string') base = urlToHttpOptions(new URL(input));
+    else if (input instanceof URL) base = urlToHttpOptions(input);
     else {
       callback = options;
       options = input;
@@ -167,9 +169,10 @@ function rewrittenOptions(options: Options, target: URL): Options {
 /** The headers (an object or a flat [name, value, ...] array) with Host replaced. */
 function withHost(headers: unknown, host: string): Record<string, unknown> | string[] {
   if (Array.isArray(headers)) {
+    const pairs = headers as unknown[];
     const out: string[] = [];
-    for (let i = 0; i + 1 < headers.length; i += 2) {
-      if (String(headers[i]).toLowerCase() !== 'host') out.push(headers[i], headers[i + 1]);
+    for (let i = 0; i + 1 < pairs.length; i += 2) {
+      if (String(pairs[i]).toLowerCase() !== 'host') out.push(String(pairs[i]), String(pairs[i + 1]));
     }
     out.push('Host', host);
     return out;
@@ -188,11 +191,11 @@ function withHost(headers: unknown, host: string): Record<string, unknown> | str
  * swallow errors nobody handles, and a `response` listener would keep unread responses alive.
  */
 function track(req: ClientRequest, sink: OutboundSink, index: number): void {
-  const emit = req.emit;
-  req.emit = function (this: ClientRequest, event: string | symbol, ...rest: unknown[]): boolean {
+  const emit = req.emit.bind(req);
+  req.emit = function (event: string | symbol, ...rest: unknown[]): boolean {
     if (event === 'response' || event === 'upgrade') sink.endOutbound(index, (rest[0] as IncomingMessage).statusCode ?? null, undefined);
     else if (event === 'error') sink.endOutbound(index, null, describeFailure(rest[0]));
     else if (event === 'close') sink.endOutbound(index, null, 'the request was closed before a response came');
-    return emit.call(this, event, ...rest);
+    return emit(event, ...rest);
   } as ClientRequest['emit'];
 }

@@ -55,7 +55,7 @@ export function isLoopbackHost(hostname: string): boolean {
  * `policy`. Only http: and https: origins are ever routed; `data:` and the like pass.
  */
 export function routeOutbound(policy: ResolvedOutbound, origin: string, hostname: string): OutboundRoute {
-  if (Object.hasOwn(policy.rewrite, origin)) return { target: policy.rewrite[origin]! };
+  if (Object.hasOwn(policy.rewrite, origin)) return { target: policy.rewrite[origin] };
   if (!policy.deny) return PASS;
   if (policy.allowLoopback && isLoopbackHost(hostname)) return PASS;
   return DENY;

@@ -49,10 +49,10 @@ export class OutboundRecorder {
   /** Ends call `index`: its response status (null when none came) and, for a failure, what went wrong. */
   end(index: number, status: number | null, error: string | undefined): void {
     if (this.closed || index < 0 || index >= this.calls.length) return;
-    const started = this.starts[index]!;
+    const started = this.starts[index];
     if (started < 0) return;
     this.starts[index] = -1;
-    const call = this.calls[index]!;
+    const call = this.calls[index];
     call.status = status;
     call.durationMs = Math.round(performance.now() - started);
     if (error !== undefined) call.error = error.length > MAX_ERROR_CHARS ? `${error.slice(0, MAX_ERROR_CHARS)}…` : error;
@@ -70,8 +70,8 @@ export class OutboundRecorder {
       this.closed = true;
       const now = performance.now();
       for (let i = 0; i < this.calls.length; i++) {
-        const started = this.starts[i]!;
-        if (started >= 0) this.calls[i]!.durationMs = Math.round(now - started);
+        const started = this.starts[i];
+        if (started >= 0) this.calls[i].durationMs = Math.round(now - started);
       }
     }
     return { calls: this.calls, dropped: this.dropped };
@@ -92,7 +92,7 @@ export function describeFailure(error: unknown): string {
   type Failure = { code?: unknown; name?: unknown; message?: unknown; cause?: unknown } | null;
   let e = error as Failure;
   if (error instanceof TypeError && error.message === 'fetch failed' && typeof error.cause === 'object' && error.cause !== null) {
-    e = error.cause as Failure;
+    e = error.cause;
   }
   if (typeof e !== 'object' || e === null) return String(error);
   // The function sees the whole explanation; the entry, whose URL names the origin, says it short.

@@ -50,7 +50,7 @@ export function scrubUrl(url: string): string {
   const pairs = text.slice(query + 1).split('&');
   let changed = false;
   for (let i = 0; i < pairs.length; i++) {
-    const pair = pairs[i]!;
+    const pair = pairs[i];
     const eq = pair.indexOf('=');
     const rawName = eq === -1 ? pair : pair.slice(0, eq);
     if (!isCredentialName(decodeName(rawName))) continue;

@@ -63,7 +63,7 @@ function installCommonJsHook(): void {
       const fallbackParent = { id: join(dir, '..', 'index.js'), filename: join(dir, '..', 'index.js'), paths: [dir] };
       return previous.call(this, request, fallbackParent, false, undefined);
     }
-  } as ResolveFilename;
+  };
   internals._resolveFilename = installed;
 }
 

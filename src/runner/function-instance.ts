@@ -21,7 +21,7 @@ export interface PendingCall {
 export interface InstanceOptions {
   instanceKey: string;
   idleMs: number;
-  onEvent(event: RunnerEvent): void;
+  onEvent: (event: RunnerEvent) => void;
   /** Told whenever the instance loads, frees a slot or ends: the pool dispatches again. */
   onChange(instance: FunctionInstance): void;
 }

@@ -38,7 +38,7 @@ interface Instance {
  */
 export function createInlineRunner(options: {
   closeTimeoutMs: number;
-  onEvent(event: RunnerEvent): void;
+  onEvent: (event: RunnerEvent) => void;
   /** Where functions' outbound calls go, unless a spec says otherwise (issue #13). @default null */
   outbound?: ResolvedOutbound | null;
 }): Runner {
@@ -127,10 +127,11 @@ export function createInlineRunner(options: {
     releases = null;
   }
 
-  async function release(functionId: string): Promise<void> {
+  function release(functionId: string): Promise<void> {
     // Calls under way hold their own instance; new calls can no longer reach this one.
     instances.get(functionId)?.releasePreloaded();
     instances.delete(functionId);
+    return Promise.resolve();
   }
 
   return { prepare, run, release, close };

@@ -16,7 +16,7 @@ export interface PoolRunnerOptions {
   maxQueuePerFunction: number;
   workerIdleMs: number;
   closeTimeoutMs: number;
-  onEvent(event: RunnerEvent): void;
+  onEvent: (event: RunnerEvent) => void;
   /** Where functions' outbound calls go, unless a spec says otherwise (issue #13). @default null */
   outbound?: ResolvedOutbound | null;
 }

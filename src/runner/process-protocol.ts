@@ -3,7 +3,7 @@
 // request's rawBody, a response's body), so bodies cross as bytes, never as JSON arrays, and
 // one invocation is one frame each way. Measured against node's IPC channel with
 // `serialization: 'advanced'` (v8.serialize) and against v8.serialize frames on the same pipe:
-// JSON headers were the fastest (README, Isolation). The messages are those of
+// JSON headers were the fastest (docs/isolation.md). The messages are those of
 // worker-protocol.ts, plus the child's first message, `booted`.
 //
 //   frame  = length:u32le  flags:u8  headerLength:u32le  header:utf8-json  bytes
@@ -124,7 +124,7 @@ export class FrameDecoder<T extends { type: string }> {
   /** The chunks as one Buffer (kept as one, so the next read is free). */
   private joined(): Buffer {
     if (this.chunks.length > 1) this.chunks = [Buffer.concat(this.chunks, this.size)];
-    return this.chunks[0]!;
+    return this.chunks[0];
   }
 }
 

@@ -160,7 +160,7 @@ function redirectOutput(current: AsyncLocalStorage<Invocation>, redactions: Arra
       if (typeof done === 'function') queueMicrotask(() => (done as () => void)());
       return true;
     };
-    stream.write = write as typeof stream.write;
+    stream.write = write;
   }
 }
 

@@ -15,7 +15,7 @@ export interface WorkerPoolOptions {
   maxWorkersPerFunction: number;
   maxQueuePerFunction: number;
   workerIdleMs: number;
-  onEvent(event: RunnerEvent): void;
+  onEvent: (event: RunnerEvent) => void;
 }
 
 // One counter for every pool: a stamp orders workers by last use (SPEC R43).

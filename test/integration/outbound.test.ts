@@ -221,7 +221,7 @@ describe('issue #13, inline isolation: the host\'s own calls are never recorded,
   let decoyUrl: string;
   let hits = 0;
   before(async () => {
-    decoy = await listen((req, res) => {
+    decoy = await listen((_req, res) => {
       hits++;
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"decoy":true}');
     });

@@ -13,7 +13,7 @@ import { fixture, listen, quiet } from '../helpers/frameworks';
 
 test('SPEC R55: a spent budget answers 429 with Retry-After, a JSON error and an ERROR record', async () => {
   // Admission charges what ran: each call's measured ~60 ms, while in flight the larger of what
-  // it has used so far and its function's average (see README: Execution budget).
+  // it has used so far and its function's average (docs/execution-budget.md).
   const q = quiet({ rateLimit: { budgetMs: 400, windowMs: 60_000 } });
   const listener = createRequestListener(fixture('basic.functions'), q.options);
   const server = createServer(listener);
