@@ -145,6 +145,12 @@ for (const isolation of ['inline', 'worker', 'process'] as const) {
       assert.deepEqual([call.url, call.status, call.rewrittenTo], [`${api.baseUrl}/slow/0`, 200, undefined]);
     });
 
+    test('a call made at module load is routed too (refused here), and no record lists it', async () => {
+      const response = await request(mounted.app).get('/_hcms/api/at-load').expect(200);
+      assert.deepEqual(response.body, { atLoad: 'HSF_OUTBOUND_DENIED' });
+      assert.equal(recordOf(mounted, response).outbound, undefined);
+    });
+
     test('no record holds the hapikey or the token; the host\'s own http and fetch are Node\'s unless functions run inline', () => {
       const all = JSON.stringify(mounted.records);
       assert.ok(!all.includes(HAPIKEY), 'the hapikey value never appears');
