@@ -1,7 +1,7 @@
 // validate and doctor on folders migrated from HubSpot (issue #11), as a real process: every
 // problem in one run, and advice that agrees with install and the runtime (SPEC R7, R42).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -31,7 +31,12 @@ describe('validate', () => {
 
 describe('doctor', () => {
   test('SPEC R25, R27, R29, R32, R41, R42: migration advice names each habit with its line, exit 1 when something fails here', async () => {
-    const run = await runCli(['doctor', '--json', fixture('cli/doctor.functions')], { env: { DOCTOR_MISSING_SECRET: undefined } });
+    // A copy outside the repository: the repository's own devDependencies (axios, request for
+    // issue #13's tests) must not resolve for a folder that never installed them.
+    const outside = mkdtempSync(join(tmpdir(), 'hsf-doctor-'));
+    const folder = join(outside, 'doctor.functions');
+    cpSync(fixture('cli/doctor.functions'), folder, { recursive: true });
+    const run = await runCli(['doctor', '--json', folder], { env: { DOCTOR_MISSING_SECRET: undefined } }).finally(() => rmSync(outside, { recursive: true, force: true }));
     assert.equal(run.code, 1, run.stderr);
     const report = JSON.parse(run.stdout) as { folders: Array<{ advice: Array<{ code: string; level: string; file: string; line?: number; message: string }> }> };
     const advice = report.folders[0]!.advice;
