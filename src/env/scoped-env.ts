@@ -6,6 +6,7 @@
 // different functions each see their own env.
 import { inspect } from 'node:util';
 import { currentScope, runInScope } from '../invoke/invocation-scope';
+import { sharedPatch } from '../invoke/shared-patch';
 
 type Env = Record<string, string>;
 
@@ -13,7 +14,6 @@ type Env = Record<string, string>;
 function scopedEnv(): Env | undefined {
   return currentScope()?.env ?? undefined;
 }
-let holders = 0;
 let original: NodeJS.ProcessEnv | null = null;
 let proxy: NodeJS.ProcessEnv | null = null;
 
@@ -31,15 +31,7 @@ export function runWithEnv<T>(env: Record<string, string>, fn: () => T): T {
  * Installs the scoped process.env on the first hold (reference-counted); returns the function
  * that releases this hold, restoring the original process.env when the last holder releases.
  */
-export function retainScopedEnv(): () => void {
-  if (holders++ === 0) install();
-  let released = false;
-  return () => {
-    if (released) return;
-    released = true;
-    if (--holders === 0) uninstall();
-  };
-}
+export const retainScopedEnv: () => () => void = sharedPatch(install, uninstall);
 
 function install(): void {
   const real = process.env;

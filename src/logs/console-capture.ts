@@ -4,6 +4,7 @@
 // invocations each get exactly their own lines. Works the same inside a worker thread.
 import { format } from 'node:util';
 import { currentScope, runInScope } from '../invoke/invocation-scope';
+import { sharedPatch } from '../invoke/shared-patch';
 import type { OutboundSink } from '../outbound/outbound-context';
 import type { LogBuffer, LogLevel } from './log-buffer';
 
@@ -20,7 +21,6 @@ const LEVELS: Record<ConsoleMethod, LogLevel> = {
   trace: 'INFO',
 };
 
-let holders = 0;
 let originals: Partial<Record<ConsoleMethod, (...args: unknown[]) => void>> = {};
 let patched: Partial<Record<ConsoleMethod, (...args: unknown[]) => void>> = {};
 
@@ -29,15 +29,7 @@ let patched: Partial<Record<ConsoleMethod, (...args: unknown[]) => void>> = {};
  * hold, restoring the originals when the last holder releases. Outside a capture scope the
  * patched methods call the originals unchanged.
  */
-export function retainConsoleCapture(): () => void {
-  if (holders++ === 0) install();
-  let released = false;
-  return () => {
-    if (released) return;
-    released = true;
-    if (--holders === 0) uninstall();
-  };
-}
+export const retainConsoleCapture: () => () => void = sharedPatch(install, uninstall);
 
 /**
  * Runs `fn` so that console output from it and everything it starts asynchronously lands in

@@ -8,13 +8,19 @@
 // installed while an inline runner holds it, and a call outside any invocation (the host's own)
 // is neither recorded nor routed.
 import { syncBuiltinESMExports } from 'node:module';
+import { sharedPatch } from '../invoke/shared-patch';
 import { patchFetch } from './intercept-fetch';
 import { patchHttpModules } from './intercept-http';
 import type { ResolvedOutbound } from './outbound-policy';
 import { setFallbackPolicy } from './outbound-context';
 
-let holders = 0;
 let restore: (() => void) | null = null;
+
+/**
+ * Installs the interception in the host (inline isolation) on the first hold, reference-counted;
+ * answers the function that releases this hold (the last release restores Node's own functions).
+ */
+export const retainOutboundInterception: () => () => void = sharedPatch(install, uninstall);
 
 /**
  * Installs the interception for good, in a function's own worker thread or child process, before
@@ -23,21 +29,8 @@ let restore: (() => void) | null = null;
  */
 export function interceptOutbound(policy: ResolvedOutbound | null): void {
   setFallbackPolicy(policy);
-  if (holders++ === 0) install();
-}
-
-/**
- * Installs the interception in the host (inline isolation) on the first hold, reference-counted;
- * answers the function that releases this hold (the last release restores Node's own functions).
- */
-export function retainOutboundInterception(): () => void {
-  if (holders++ === 0) install();
-  let released = false;
-  return () => {
-    if (released) return;
-    released = true;
-    if (--holders === 0) uninstall();
-  };
+  // Held for the instance's whole life: never released.
+  retainOutboundInterception();
 }
 
 function install(): void {
