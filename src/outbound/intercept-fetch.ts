@@ -1,10 +1,12 @@
 // Global `fetch`, patched (issue #13). Node's fetch is undici's, which never touches `http`, so it
 // has two layers of its own: a wrapper of `globalThis.fetch` records each call (one entry per
-// fetch(), redirects followed inside it, from the call to its response's headers) and refuses a
-// denied one at once; a dispatcher put in front of undici's global one routes every request
-// fetch sends, each redirect hop included (rewrite to the target origin, or refuse). The
-// dispatcher is put in place on the first routed call: undici loads lazily (~35 ms), and a
-// function that never fetches never pays for it.
+// fetch(), redirects followed inside it, from the call to its response's headers); a dispatcher
+// put in front of undici's global one routes every request fetch sends, each redirect hop
+// included: to the target origin, or refused (fetch then rejects with `TypeError: fetch failed`,
+// the refusal as its cause, as for any network error). Refusing there, where a request would
+// really go out, and not in the wrapper, lets an in-process mock (msw, nock) that patched fetch
+// before us still answer first. The dispatcher is put in place on the first routed call: undici
+// loads lazily (~35 ms), and a function that never fetches never pays for it.
 import { currentOutboundSink, outboundDeniedError, policyFor } from './outbound-context';
 import { routeOutbound } from './outbound-policy';
 import { describeFailure } from './outbound-recorder';
@@ -54,12 +56,6 @@ export function patchFetch(): () => void {
     const routable = parsed !== null && (parsed.protocol === 'http:' || parsed.protocol === 'https:');
     const route = policy === null || !routable ? 'pass' : routeOutbound(policy, parsed!.origin, parsed!.hostname);
     const index = sink === null ? -1 : sink.startOutbound(method, url, typeof route === 'object' ? route.target : undefined);
-    if (route === 'deny') {
-      // As fetch fails for a network error: a TypeError, the reason as its cause.
-      const denied = outboundDeniedError(url, parsed!.origin);
-      sink?.endOutbound(index, null, describeFailure(denied));
-      return Promise.reject(new TypeError(denied.message, { cause: denied }));
-    }
     let args = init;
     if (policy !== null) {
       routeGlobalDispatcher();

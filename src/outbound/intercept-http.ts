@@ -3,8 +3,9 @@
 // node-fetch, request, @hubspot/api-client through node-fetch), because each looks the function up
 // on the module object at call time. A call is recorded from its start to its response's
 // headers (or its error); a rewritten one is sent to the target origin with the same method,
-// path, query, headers and body, Host set to the target; a denied one gets a socket that fails
-// at once, so the request emits `error` as for ECONNREFUSED, with a message that says why.
+// path, query, headers and body, Host set to the target; a denied one fails where it would
+// connect (its lookup, or its socket), so the request emits `error` as for ENOTFOUND or
+// ECONNREFUSED, with a message that says why, and a mock that answers without connecting still can.
 import http from 'node:http';
 import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
 import https from 'node:https';
@@ -135,10 +136,17 @@ function readCall(args: unknown[], defaultProtocol: 'http:' | 'https:'): HttpCal
   return { options: merged, callback, method, url: `${origin}${path.startsWith('/') ? '' : '/'}${path}`, origin, hostname };
 }
 
-/** A denied call: no agent, and a socket that fails with `error` on the next tick (as ECONNREFUSED does). */
+/**
+ * A denied call, refused where it would really go out, so that an in-process mock (nock, msw)
+ * still answers what it mocks: the host name's DNS lookup fails with `error` (as ENOTFOUND
+ * would), which also holds when a mock passes an unmocked request on; and when the request
+ * connects as Node's own agents do, its socket fails at once too (an IP address needs no lookup).
+ */
 function refusedOptions(options: Options, error: Error): Options {
+  const refused: Options = { ...options, lookup: (_host, _options, callback) => process.nextTick(() => (callback as (e: Error) => void)(error)) };
+  if (!usesNodeConnection(options)) return refused;
   return {
-    ...options,
+    ...refused,
     agent: undefined,
     createConnection: () => {
       const socket = new Socket();
@@ -146,6 +154,14 @@ function refusedOptions(options: Options, error: Error): Options {
       return socket;
     },
   };
+}
+
+/** Whether the request connects the way Node's own agents do (no createConnection or agent of the caller's own). */
+function usesNodeConnection(options: Options): boolean {
+  if (typeof options.createConnection === 'function') return false;
+  const agent = options.agent as { createConnection?: unknown } | undefined | null | false;
+  if (agent === undefined || agent === null || agent === false) return true;
+  return agent.createConnection === http.Agent.prototype.createConnection || agent.createConnection === https.Agent.prototype.createConnection;
 }
 
 /**

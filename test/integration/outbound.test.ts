@@ -115,14 +115,15 @@ for (const isolation of ['inline', 'worker', 'process'] as const) {
 
     test('deny: an unlisted origin fails fast inside the function, which still answers; the record marks both failures', async () => {
       const response = await request(mounted.app).get('/_hcms/api/denied').expect(200);
-      const { https: viaHttps, fetch: viaFetch } = response.body as Record<string, { code?: string; name?: string; message: string }>;
+      const { https: viaHttps, fetch: viaFetch } = response.body as Record<string, { code?: string; name?: string; message: string; cause?: string }>;
       assert.equal(viaHttps?.code, 'HSF_OUTBOUND_DENIED');
       // The message names the URL (its token scrubbed) and the option that allows it.
       assert.match(viaHttps!.message, /https:\/\/partner\.example\.com\/v1\/things\?token=\[REDACTED\]/);
       assert.match(viaHttps!.message, /outbound\.rewrite/);
       assert.match(viaHttps!.message, /deny: false/);
-      assert.deepEqual([viaFetch?.name, viaFetch?.code], ['TypeError', 'HSF_OUTBOUND_DENIED']);
-      assert.match(viaFetch!.message, /partner\.example\.com\/v2\/things/);
+      // fetch fails as for any network error, the refusal as its cause.
+      assert.deepEqual([viaFetch?.name, viaFetch?.message, viaFetch?.code], ['TypeError', 'fetch failed', 'HSF_OUTBOUND_DENIED']);
+      assert.match(viaFetch!.cause!, /https:\/\/partner\.example\.com\/v2\/things: outbound\.deny is on/);
       const record = recordOf(mounted, response);
       assert.equal(record.status, 'SUCCESS');
       assert.deepEqual(record.outbound?.map((c) => [c.method, c.url, c.status, c.error?.split(':')[0], c.rewrittenTo]), [
