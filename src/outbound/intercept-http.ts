@@ -21,14 +21,18 @@ type Options = RequestOptions & { _defaultAgent?: unknown; servername?: string }
 
 /** One call as the arguments of `request(url?, options?, callback?)` describe it. */
 interface HttpCall {
-  options: Options;
-  callback: unknown;
   method: string;
   /** What the record shows: the origin and the path, no userinfo. */
   url: string;
   /** Normalized; null for a Unix socket (never routed). */
   origin: string | null;
   hostname: string;
+}
+
+/** The arguments merged as ClientRequest merges them: what a rewritten or refused call is sent with. */
+interface RequestArgs {
+  options: Options;
+  callback: unknown;
 }
 
 /** Patches the four functions; answers the function that puts Node's back (unless someone patched over ours). */
@@ -81,10 +85,13 @@ function patchedRequest(protocol: 'http:' | 'https:', originals: Record<'http:' 
     let req: ClientRequest;
     try {
       if (route === 'pass') req = own.apply(this, args);
-      else if (route === 'deny') req = own.call(this, refusedOptions(call.options, outboundDeniedError(call.url, call.origin!)), call.callback);
       else {
-        const target = new URL(route.target);
-        req = originals[target.protocol as 'http:' | 'https:'].call(this, rewrittenOptions(call.options, target), call.callback);
+        const { options, callback } = mergeArgs(args)!;
+        if (route === 'deny') req = own.call(this, refusedOptions(options, outboundDeniedError(call.url, call.origin!)), callback);
+        else {
+          const target = new URL(route.target);
+          req = originals[target.protocol as 'http:' | 'https:'].call(this, rewrittenOptions(options, target), callback);
+        }
       }
     } catch (error) {
       sink?.endOutbound(index, null, describeFailure(error));
@@ -95,8 +102,46 @@ function patchedRequest(protocol: 'http:' | 'https:', originals: Record<'http:' 
   };
 }
 
-/** The arguments as ClientRequest reads them (a URL string or object, options, a callback); null when they do not parse. */
+/** Option names that override a part of the URL argument. */
+const URL_PARTS = ['protocol', 'host', 'hostname', 'port', 'path', 'socketPath', 'defaultPort'];
+
+/** The call the arguments describe (a URL string or object, options, a callback); null when they do not parse. */
 function readCall(args: unknown[], defaultProtocol: 'http:' | 'https:'): HttpCall | null {
+  const [input, options] = args;
+  // The common case, `request(url, { method, headers, agent }, callback)`: one URL parse, no copy.
+  if ((typeof input === 'string' || input instanceof URL) && !(typeof options === 'object' && options !== null && URL_PARTS.some((part) => part in options))) {
+    let url: URL;
+    try {
+      url = typeof input === 'string' ? new URL(input) : input;
+    } catch {
+      return null;
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+    const method = typeof options === 'object' && options !== null && typeof (options as Options).method === 'string' ? (options as Options).method!.toUpperCase() : 'GET';
+    return { method, url: `${url.origin}${url.pathname}${url.search}`, origin: url.origin, hostname: url.hostname };
+  }
+  const merged = mergeArgs(args)?.options;
+  if (merged === undefined) return null;
+  const agent = merged.agent as { protocol?: unknown; defaultPort?: unknown } | undefined | false;
+  const protocol = typeof merged.protocol === 'string' ? merged.protocol : agent && typeof agent.protocol === 'string' ? agent.protocol : defaultProtocol;
+  const method = typeof merged.method === 'string' ? merged.method.toUpperCase() : 'GET';
+  const path = typeof merged.path === 'string' ? merged.path : '/';
+  if (typeof merged.socketPath === 'string') return { method, url: `unix:${merged.socketPath}:${path}`, origin: null, hostname: 'localhost' };
+  const hostname = String(merged.hostname ?? merged.host ?? 'localhost');
+  const port = merged.port ?? merged.defaultPort ?? (agent && typeof agent.defaultPort === 'number' ? agent.defaultPort : undefined);
+  let origin: string;
+  try {
+    const host = hostname.includes(':') && !hostname.startsWith('[') ? `[${hostname}]` : hostname;
+    origin = new URL(`${protocol}//${host}${port === undefined || port === null || port === '' ? '' : `:${port}`}`).origin;
+  } catch {
+    return null;
+  }
+  if (origin === 'null') return null;
+  return { method, url: `${origin}${path.startsWith('/') ? '' : '/'}${path}`, origin, hostname };
+}
+
+/** The arguments merged as ClientRequest merges them (URL parts, then options); null when the URL does not parse. */
+function mergeArgs(args: unknown[]): RequestArgs | null {
   const input = args[0];
   let options = args[1];
   let callback = args[2];
@@ -111,29 +156,8 @@ function readCall(args: unknown[], defaultProtocol: 'http:' | 'https:'): HttpCal
   } catch {
     return null;
   }
-  let merged: Options;
-  if (typeof options === 'function') {
-    callback = options;
-    merged = { ...(base ?? {}) };
-  } else merged = { ...(base ?? {}), ...((options ?? {}) as Options) };
-  const agent = merged.agent as { protocol?: unknown; defaultPort?: unknown } | undefined | false;
-  const protocol = typeof merged.protocol === 'string' ? merged.protocol : agent && typeof agent.protocol === 'string' ? agent.protocol : defaultProtocol;
-  const method = typeof merged.method === 'string' ? merged.method.toUpperCase() : 'GET';
-  const path = typeof merged.path === 'string' ? merged.path : '/';
-  if (typeof merged.socketPath === 'string') {
-    return { options: merged, callback, method, url: `unix:${merged.socketPath}:${path}`, origin: null, hostname: 'localhost' };
-  }
-  const hostname = String(merged.hostname ?? merged.host ?? 'localhost');
-  const port = merged.port ?? merged.defaultPort ?? (agent && typeof agent.defaultPort === 'number' ? agent.defaultPort : undefined);
-  let origin: string;
-  try {
-    const host = hostname.includes(':') && !hostname.startsWith('[') ? `[${hostname}]` : hostname;
-    origin = new URL(`${protocol}//${host}${port === undefined || port === null || port === '' ? '' : `:${port}`}`).origin;
-  } catch {
-    return null;
-  }
-  if (origin === 'null') return null;
-  return { options: merged, callback, method, url: `${origin}${path.startsWith('/') ? '' : '/'}${path}`, origin, hostname };
+  if (typeof options === 'function') return { options: { ...(base ?? {}) }, callback: options };
+  return { options: { ...(base ?? {}), ...((options ?? {}) as Options) }, callback };
 }
 
 /**
