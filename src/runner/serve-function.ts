@@ -5,7 +5,7 @@
 // from (found through AsyncLocalStorage); the host process gets no handlers from us.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { format } from 'node:util';
-import type { FunctionDefinition, RunRequest, RunResult } from '../definitions';
+import type { FunctionDefinition, RunRequest, RunResult, RunnerEvent } from '../definitions';
 import { redact } from '../env/redactions';
 import { detectCallbackStyle } from '../invoke/detect-callback-style';
 import { executeFunction } from '../invoke/execute-function';
@@ -14,7 +14,7 @@ import { loadFunctionModule } from '../invoke/load-function-module';
 import { serializeError } from '../invoke/serialize-error';
 import { retainConsoleCapture } from '../logs/console-capture';
 import { retainPreloadedResolution } from '../preloaded/resolve-preloaded';
-import { guardBufferAllocations, measureMemory, startMemoryGuard } from './memory-guard';
+import { guardBufferAllocations, startMemoryGuard } from './memory-guard';
 import type { HostMessage, WorkerMessage } from './worker-protocol';
 
 /** How the instance talks to the host: a MessagePort, or the pipe of a child process. */
@@ -96,6 +96,9 @@ export function serveFunction(channel: InstanceChannel, start: ServeStart): void
     (error: unknown) => post({ type: 'load-failed', error: serializeError(error, redactions) }),
   );
 
+  const hooks = {
+    onEvent: (event: RunnerEvent) => post({ type: 'event', event: { requestId: event.requestId, level: event.level, message: event.message } }),
+  };
   const runOne = async (id: number, request: RunRequest): Promise<void> => {
     // After the load, no extra turn per call.
     if (loaded === null) await loading;
@@ -103,18 +106,14 @@ export function serveFunction(channel: InstanceChannel, start: ServeStart): void
     const fn = loaded;
     const invocation: Invocation = { id, requestId: request.requestId, answered: false };
     guard?.setBusy(++running > 0);
-    const result = await current.run(invocation, () =>
-      executeFunction(fn, request, {
-        onEvent: (event) => post({ type: 'event', event: { requestId: event.requestId, level: event.level, message: event.message } }),
-      }),
-    );
+    const result = await current.run(invocation, () => executeFunction(fn, request, hooks));
     guard?.setBusy(--running > 0);
     // A fault (or the memory guard) may have answered it already.
     if (invocation.answered) return;
     invocation.answered = true;
     if (overLimit()) return;
-    // The guard's own figure where it guards; a child process's host puts its RSS figure in.
-    if (guard !== null) result.memoryUsedMb = Math.round(measureMemory() / MB);
+    // The guard's own figure where it guards (just measured); a child process's host puts its RSS figure in.
+    if (guard !== null) result.memoryUsedMb = Math.round(guard.lastUsedBytes / MB);
     sendResult(id, result, post, redactions);
   };
 
