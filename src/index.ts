@@ -12,11 +12,13 @@ export type {
   ContactLookupInput,
   CorsOptions,
   FunctionsWarning,
+  HostHealth,
   HubSpotContext,
   Limits,
   LogRecord,
   LogStatus,
   Options,
+  RecordWarning,
   Params,
   RouteInfo,
   SecretsProvider,
@@ -27,3 +29,4 @@ export type {
 export { hubspotContactLookup, type HubSpotContactLookupOptions } from './contacts/hubspot-contact-lookup';
 export { verifyHubSpotSignature, SIGNATURE_MAX_AGE_MS, type SignatureInput } from './webhooks/verify-signature';
 export type { ReloadResult } from './functions/function-set';
+export type { LogStore, LogStoreEntry, LogStoreFollower, LogStoreRead } from './logs/log-store';

@@ -1,7 +1,9 @@
 // One normalizeOptions(): every default filled, frozen, and a bad value throws a TypeError that
 // names the option and the value (STYLE: "Options"). Nothing downstream checks for undefined.
+import { hostname } from 'node:os';
 import type { ContactHook, CorsOptions, FunctionsWarning, LogRecord, Options, SecretsProvider } from './types';
 import type { BudgetStore } from './limits/budget-store';
+import type { LogStore } from './logs/log-store';
 import { hostnameOf } from './dashboard/check-host';
 
 /** The execution budget (SPEC R55). */
@@ -75,6 +77,20 @@ export interface AllOptions extends Options, WorkerOptions {
   watch?: boolean;
   /** The logs dashboard; `false` turns it off. @default false (it shows console output) */
   dashboard?: false | DashboardOptions;
+  /**
+   * Where every record is also appended, shared by every instance (e.g. createRedisLogStore from
+   * "hubspot-functions/redis"); the dashboard then shows every instance's invocations (issue #15).
+   * @default none: records stay in this process
+   */
+  logStore?: LogStore;
+  /** This server's name on its records (`record.instance`). @default `<hostname>:<pid>` */
+  instance?: string;
+  /**
+   * OpenTelemetry spans and metrics per invocation, when `@opentelemetry/api` is installed and an
+   * SDK is registered before the host is created; `false` turns them off.
+   * @default true (nothing is loaded or done without the API and a registered SDK)
+   */
+  telemetry?: boolean;
 }
 
 /** The dashboard with its defaults filled. */
@@ -127,6 +143,9 @@ export interface ResolvedOptions {
   readonly dashboard: Readonly<ResolvedDashboard> | null;
   /** Whether `onLog` was left to its default (the stderr sink is then supplied by the host). */
   readonly defaultLogSink: boolean;
+  readonly logStore: LogStore | null;
+  readonly instance: string;
+  readonly telemetry: boolean;
 }
 
 export const DEFAULT_PREFIX = { designManager: '/_hcms/api', projects: '/hs/serverless' } as const;
@@ -137,7 +156,7 @@ const KNOWN = new Set<string>([
   'maxBodyBytes', 'memoryLimitMb', 'onLog', 'onWarning', 'cors', 'duplicateRoutes', 'strict',
   'contextSecrets', 'rawBody', 'envAllowList', 'trustProxy', 'rateLimit', 'appFunctionsRoute',
   'concurrencyPerWorker', 'maxWorkersPerFunction', 'maxQueuePerFunction', 'workerIdleMs',
-  'secretsRefreshMs', 'closeTimeoutMs', 'watch', 'dashboard',
+  'secretsRefreshMs', 'closeTimeoutMs', 'watch', 'dashboard', 'logStore', 'instance', 'telemetry',
 ]);
 
 export const DEFAULT_DASHBOARD_PATH = '/__dashboard';
@@ -238,6 +257,24 @@ function normalizeAllowedHosts(value: unknown): readonly string[] {
     if (name === null || hostnameOf(`${bare}:1`) !== name) fail('dashboard.allowedHosts', value, expected);
     return dot ? `.${name}` : name;
   }));
+}
+
+function normalizeLogStore(value: unknown): LogStore | null {
+  if (value === undefined) return null;
+  const v = value as Partial<LogStore> | null;
+  if (typeof v !== 'object' || v === null || typeof v.append !== 'function' || typeof v.read !== 'function' || typeof v.follow !== 'function') {
+    fail('logStore', value, 'a log store with append(), read() and follow() (e.g. createRedisLogStore from "hubspot-functions/redis")');
+  }
+  return v as LogStore;
+}
+
+function normalizeInstance(value: unknown): string {
+  if (value === undefined) return `${hostname()}:${process.pid}`;
+  // It is shown in a table column and a filter, and travels in JSON: one printable line.
+  if (typeof value !== 'string' || value.trim() === '' || value.length > 200 || /[\u0000-\u001f\u007f]/.test(value)) {
+    fail('instance', value, 'a non-empty name of at most 200 characters without control characters, e.g. "web-1"');
+  }
+  return value;
 }
 
 function normalizeDashboard(value: unknown): Readonly<ResolvedDashboard> | null {
@@ -358,5 +395,8 @@ export function normalizeOptions(input: AllOptions = {}): ResolvedOptions {
     watch: bool('watch', input.watch, false),
     dashboard: normalizeDashboard(input.dashboard),
     defaultLogSink: input.onLog === undefined,
+    logStore: normalizeLogStore(input.logStore),
+    instance: normalizeInstance(input.instance),
+    telemetry: bool('telemetry', input.telemetry, true),
   });
 }
