@@ -154,7 +154,7 @@ describe('serve --redis --dashboard: one log view across instances (issue #15)',
   test('issue #15: --health answers 200 when ready; SIGTERM during a 2 s call: health 503, the call finishes with 200, exit 0', async () => {
     const ready = await fetch(`${a.url}/__health`);
     assert.equal(ready.status, 200);
-    assert.deepEqual(await ready.json(), { status: 'ok', functions: { loaded: 7, failed: 0, pending: 0 } });
+    assert.deepEqual(await ready.json(), { status: 'ok', functions: { loaded: 8, failed: 0, pending: 0 } });
     assert.equal(ready.headers.get('cache-control'), 'no-store');
     const slow = fetch(`${a.url}/_hcms/api/slow?ms=2000`);
     // Let the call reach the function before the signal (inline: it starts at once).

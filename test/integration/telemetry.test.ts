@@ -4,6 +4,8 @@
 import '../helpers/otel-http';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { context, metrics, trace, SpanKind, SpanStatusCode } from '@opentelemetry/api';
@@ -151,6 +153,24 @@ describe('OpenTelemetry', () => {
       assert.equal((hello?.value as { count: number }).count, 3);
       const limited = await points(reader, 'hubspot_functions.rate_limited');
       assert.deepEqual(limited.map((p) => [p.attributes['hubspot_functions.endpoint'], p.value]), [['hello', 1]]);
+    });
+
+    test('issue #15: inline, the function\'s own outgoing HTTP call is a child of its invocation span', async () => {
+      const upstream = createServer((_req, res) => res.end('ok'));
+      await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+      const functions = hubspotFunctions(fixture('operations.functions'), quiet().options);
+      try {
+        const outer = express();
+        outer.use(functions);
+        const url = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/`;
+        const res = await request(outer).get(`/_hcms/api/outbound?url=${encodeURIComponent(url)}`).expect(200, { upstream: 200 });
+        const { ours } = spansOf(res.headers['x-request-id'] as string);
+        const client = exporter.getFinishedSpans().find((s) => s.kind === SpanKind.CLIENT && s.parentSpanContext?.spanId === ours[0]!.spanContext().spanId);
+        assert.ok(client, 'a client span under the invocation span');
+      } finally {
+        await functions.close();
+        upstream.close();
+      }
     });
 
     test('issue #15: telemetry: false creates no span', async () => {
