@@ -58,8 +58,11 @@ export function createRecordHub(
           record.warnings = warnings;
         }
       }
-      emitted.add(record.id);
-      bound(emitted);
+      // Only a late listener or the store can use a warning raised after this: else no tracking.
+      if (lateListeners.size > 0 || store !== null) {
+        emitted.add(record.id);
+        bound(emitted);
+      }
       if (sink !== null) safely(sink, record);
       for (const listener of listeners) safely(listener, record);
       store?.write({ type: 'record', record });

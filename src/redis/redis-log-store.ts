@@ -3,9 +3,10 @@
 // it (XRANGE, XREVRANGE) and follows it (XREAD BLOCK on a connection of its own, since a blocking
 // read holds its connection). Entries are JSON in one field: `record`, or `warning` for a warning
 // raised after its record was written. Records arrive here already redacted (SPEC R33).
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { LogStore, LogStoreEntry, LogStoreFollower, LogStoreRead } from '../logs/log-store';
 import type { LogRecord, RecordWarning } from '../types';
+import { closeClient, createFailFastClient } from './create-redis-client';
 
 /** Options of createRedisLogStore. */
 export interface RedisLogStoreOptions {
@@ -37,21 +38,6 @@ type StreamEntry = [id: string, fields: string[]];
 
 function fail(name: string, value: unknown, expected: string): never {
   throw new TypeError(`hubspot-functions: createRedisLogStore option "${name}" must be ${expected}; got ${JSON.stringify(value)}`);
-}
-
-/** A client that fails fast while Redis is down (the sink then keeps a bounded backlog) and reconnects by itself. */
-function createClient(url: string, commandTimeoutMs: number): Redis {
-  const client = new Redis(url, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    commandTimeout: commandTimeoutMs,
-    connectTimeout: 2_000,
-    retryStrategy: (attempt) => Math.min(attempt * 50, 2_000),
-  });
-  // Outages reach the host as failed appends (one warning each); without a listener ioredis
-  // would print every reconnection error.
-  client.on('error', () => {});
-  return client;
 }
 
 /** The entry a stream entry holds, or null for one this store did not write. */
@@ -104,7 +90,8 @@ export function createRedisLogStore(options: RedisLogStoreOptions): LogStore {
   const commandTimeoutMs = options.commandTimeoutMs ?? 1_000;
   if (!Number.isInteger(commandTimeoutMs) || commandTimeoutMs < 1) fail('commandTimeoutMs', commandTimeoutMs, 'an integer >= 1');
   const owned = options.redis === undefined;
-  const client = options.redis ?? createClient(options.url as string, commandTimeoutMs);
+  // Fail-fast: while Redis is down the sink keeps a bounded backlog and reports the outage once.
+  const client = options.redis ?? createFailFastClient(options.url as string, commandTimeoutMs);
   const followers = new Set<Redis>();
 
   // Without an offline queue, a command sent before the first connection fails: wait for it
@@ -207,13 +194,7 @@ export function createRedisLogStore(options: RedisLogStoreOptions): LogStore {
     async close() {
       for (const reader of followers) reader.disconnect();
       followers.clear();
-      if (!owned) return;
-      try {
-        if (client.status === 'ready') await client.quit();
-        else client.disconnect();
-      } catch {
-        client.disconnect();
-      }
+      if (owned) await closeClient(client);
     },
   };
 }

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { eventually } from '../helpers/eventually';
 import { redisSkipReason, startRedis, type RunningRedis } from '../helpers/redis-server';
 import { CLI, ROOT, runCli, startServe, type ServeProcess } from './cli-process';
 
@@ -16,16 +17,6 @@ const ISO = '\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z';
 
 interface ApiRecord { id: string; instance: string; endpoint: string; status: string; statusCode: number }
 
-/** Polls `check` every 20 ms until it returns a value (bounded). */
-async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
-    await sleep(20);
-  }
-}
 
 async function records(server: ServeProcess, query = ''): Promise<ApiRecord[]> {
   const res = await fetch(`${server.url}/__dashboard/api/records${query}`);

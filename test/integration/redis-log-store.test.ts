@@ -11,21 +11,12 @@ import { createFunctionsHost, createRequestListener, type FunctionsHost, type Fu
 import type { LogStore, LogStoreEntry } from '../../src/logs/log-store';
 import { createRedisLogStore } from '../../src/redis';
 import { fixture } from '../helpers/frameworks';
+import { eventually } from '../helpers/eventually';
 import { redisSkipReason, startRedis, type RunningRedis } from '../helpers/redis-server';
 
 const skip = redisSkipReason();
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Polls `check` every 25 ms until it returns a value (bounded). */
-async function eventually<T>(check: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
-    await sleep(25);
-  }
-}
 
 function record(id: string, createdAt = Date.now()): LogRecord {
   return { id, status: 'SUCCESS', createdAt, executionTime: 1, memory: '3/128 MB', log: '', endpoint: 'hello', method: 'GET', statusCode: 200, instance: 'test' };
