@@ -18,8 +18,11 @@ const ISO = '\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z';
 interface ApiRecord { id: string; instance: string; endpoint: string; status: string; statusCode: number }
 
 
+/** The second server's dashboard has a token (issue #10); the first's has none. */
+const TOKEN = 'ops-dashboard-token';
+
 async function records(server: ServeProcess, query = ''): Promise<ApiRecord[]> {
-  const res = await fetch(`${server.url}/__dashboard/api/records${query}`);
+  const res = await fetch(`${server.url}/__dashboard/api/records${query}`, { headers: { Authorization: `Bearer ${TOKEN}` } });
   assert.equal(res.status, 200);
   return ((await res.json()) as { records: ApiRecord[] }).records;
 }
@@ -32,7 +35,7 @@ describe('serve --redis --dashboard: one log view across instances (issue #15)',
     redis = await startRedis();
     [a, b] = await Promise.all([
       startServe([ops, '--isolation', 'inline', '--redis', redis.url, '--dashboard', '--instance', 'web-a', '--health', '/__health']),
-      startServe([ops, '--isolation', 'inline', '--redis', redis.url, '--dashboard', '--instance', 'web-b', '--quiet',
+      startServe([ops, '--isolation', 'inline', '--redis', redis.url, '--dashboard-token', TOKEN, '--instance', 'web-b', '--quiet',
         '--cors', 'https://app.example', '--cors', 'https://other.example', '--max-body', '64']),
     ]);
   });
@@ -81,20 +84,25 @@ describe('serve --redis --dashboard: one log view across instances (issue #15)',
     const failedId = failed.headers.get('x-request-id')!;
     const okId = (await fetch(`${b.url}/_hcms/api/status?status=404`)).headers.get('x-request-id')!;
     await eventually(async () => ((await records(b)).some((r) => r.id === failedId) ? true : undefined), 'the failed call on the second server');
-    const errors = await runCli(['logs', '--url', b.url, '--status', 'error', '--json']);
+    // The dashboard's token where it has one (issue #10): without it, exit 1 naming the flag.
+    const denied = await runCli(['logs', '--url', b.url]);
+    assert.equal(denied.code, 1);
+    assert.match(denied.stderr, /pass --dashboard-token <token>/);
+    const errors = await runCli(['logs', '--url', b.url, '--dashboard-token', TOKEN, '--status', 'error', '--json']);
     assert.equal(errors.code, 0, errors.stderr);
     const lines = errors.stdout.trim().split('\n').map((l) => JSON.parse(l) as ApiRecord & { createdAt: number });
     assert.ok(lines.some((r) => r.id === failedId && r.instance === 'web-a' && r.status === 'UNHANDLED_ERROR'));
     assert.ok(lines.every((r) => r.status !== 'SUCCESS'));
-    const byEndpoint = await runCli(['logs', '--url', b.url, '--endpoint', '/status', '--since', '5m']);
+    const byEndpoint = await runCli(['logs', '--url', b.url, '--endpoint', '/status', '--since', '5m'], { env: { HUBSPOT_FUNCTIONS_DASHBOARD_TOKEN: TOKEN } });
     assert.match(byEndpoint.stdout, new RegExp(` - SUCCESS - GET /status - Execution Time: \\d+ms - ${okId}\\n`));
     assert.doesNotMatch(byEndpoint.stdout, /GET \/hello/);
-    const all = await runCli(['logs', '--url', b.url, '--json']);
+    const all = await runCli(['logs', '--url', b.url, '--dashboard-token', TOKEN, '--json']);
     const times = all.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { createdAt: number }).createdAt);
     assert.deepEqual(times, [...times].sort((x, y) => x - y), 'newest last');
     // Usage errors and an unreachable source.
     assert.equal((await runCli(['logs', '--url', b.url, '--status', 'broken'])).code, 2);
     assert.equal((await runCli(['logs', '--url', b.url, '--since', 'yesterday'])).code, 2);
+    assert.equal((await runCli(['logs', '--url', b.url, '--redis', redis.url])).code, 2);
     const missing = await runCli(['logs', '--url', 'http://127.0.0.1:1']);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /cannot reach http:\/\/127\.0\.0\.1:1/);

@@ -4,6 +4,8 @@
 // shared copy, reported once. Skipped (with the install command) where redis-server is missing,
 // except under CI=true, where that fails.
 import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import request from 'supertest';
@@ -65,6 +67,48 @@ describe('Redis log store', { skip }, () => {
     assert.throws(() => createRedisLogStore({}), /option "url"/);
     assert.throws(() => createRedisLogStore({ url: redis.url, maxLen: 0 }), /option "maxLen"/);
     assert.throws(() => createRedisLogStore({ url: redis.url, stream: '' }), /option "stream"/);
+  });
+
+  test('issue #10 item 3, issue #15: records from another instance go through the same bounded event streams: a client that stops reading is dropped', async () => {
+    const bound = 64 * 1024;
+    const storeA = createRedisLogStore({ url: redis.url, stream: 'bounded' });
+    const storeB = createRedisLogStore({ url: redis.url, stream: 'bounded' });
+    const a = createFunctionsHost(fixture('dashboard.functions'), { isolation: 'inline', instance: 'a', logStore: storeA, onLog: false, onWarning: () => undefined });
+    const b = createRequestListener(fixture('dashboard.functions'), { isolation: 'inline', instance: 'b', logStore: storeB, onLog: false, onWarning: () => undefined, dashboard: { maxStreamBufferBytes: bound } });
+    const server: Server = createServer(b);
+    const sockets: Socket[] = [];
+    server.on('connection', (socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const client = connect(port, '127.0.0.1');
+    const connected = new Promise<void>((done) => client.once('connect', () => done()));
+    client.pause();
+    try {
+      await Promise.all([a.ready, b.host.ready, connected]);
+      client.write(`GET /__dashboard/events HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
+      const stuck = await eventually(() => sockets.find((s) => s.remotePort === client.localPort), 'the stream\'s server socket');
+      let closed = false;
+      stuck.once('close', () => (closed = true));
+      let pushed = 0;
+      let maxBuffered = 0;
+      // Only host A runs functions: every record reaches B's streams through Redis.
+      while (!closed && pushed < 4000) {
+        await Promise.all(Array.from({ length: 20 }, () => a.invoke('/_hcms/api/chatty')));
+        pushed += 20;
+        await sleep(5);
+        maxBuffered = Math.max(maxBuffered, stuck.writableLength);
+      }
+      await eventually(() => (closed ? true : undefined), `the stuck client dropped (after ${pushed} records, ${maxBuffered} bytes buffered)`, 5_000);
+      assert.ok(maxBuffered <= bound + 8 * 1024, `buffered ${maxBuffered} bytes after ${pushed} records`);
+    } finally {
+      client.destroy();
+      server.closeAllConnections();
+      await new Promise((done) => server.close(done));
+      await a.close();
+      await b.close();
+      await storeA.close?.();
+      await storeB.close?.();
+    }
   });
 
   describe('two hosts on one Redis', () => {
