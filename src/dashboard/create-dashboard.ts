@@ -160,7 +160,7 @@ export function createDashboard(deps: {
       const filter = filterFromQuery(query);
       if ('invalid' in filter) {
         const hint = filter.invalid === 'status' ? 'success, error, timeout or 429' : 'a time in epoch milliseconds';
-        sendDashboardError(res, 'HSF_DASHBOARD_BAD_QUERY', `The dashboard's records have no ${filter.invalid} ${quote(query.get(filter.invalid) ?? '')}; use ${hint}.`, { head, production });
+        sendDashboardError(res, 'HSF_DASHBOARD_BAD_QUERY', `The records filter ${filter.invalid}=${quote(query.get(filter.invalid) ?? '')} is not one the dashboard knows: use ${hint}.`, { head, production });
         return;
       }
       sendJson(res, { records: feed.records().filter((r) => matchesRecordFilter(r, filter)) }, head);
