@@ -64,7 +64,8 @@ export function createRecordFeed(deps: {
   const amend = (id: string, warning: RecordWarning): void => {
     const record = buffer.findLast((r) => r.id === id);
     if (record === undefined) return;
-    // Records are shared with other listeners: a new array, not a push into theirs.
+    // The record object is the one every listener got: the warning joins it (it is the
+    // invocation's), as a new array so that nobody's earlier copy of the list changes under them.
     record.warnings = [...(record.warnings ?? []), warning];
     events.warning(id, warning);
   };
