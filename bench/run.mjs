@@ -9,7 +9,7 @@ import { isDeepStrictEqual } from 'node:util';
 import os from 'node:os';
 import path from 'node:path';
 import { BENCH_DIR, ROOT, FUNCTIONS, probeCli, serverCatalogue } from './lib/servers.mjs';
-import { freePort, spawnPinned, waitForOk, request, processTreeMemory, cpuSeconds, stopAll, killAllNow } from './lib/children.mjs';
+import { freePort, spawnPinned, waitForOk, request, processTreeMemory, treeCpuSeconds, stopAll, killAllNow } from './lib/children.mjs';
 import { runWrk } from './lib/wrk.mjs';
 import { generateFolder } from './lib/generate-folder.mjs';
 import { measureStartup } from './lib/startup.mjs';
@@ -162,13 +162,13 @@ async function loadAll(servers, failures) {
     return samples.get(key(s, fn));
   };
   const once = async (s, fn, connections, seconds) => {
-    // The server's CPU time over the run: well under one core at 32 connections means something
-    // else on the machine took the server's core.
-    const cpu0 = cpuSeconds(s.proc.child.pid);
+    // The server's CPU time over the run (its child processes included): well under one core at
+    // 32 connections means something else on the machine took the server's core.
+    const cpu0 = treeCpuSeconds(s.proc.child.pid);
     const t0 = process.hrtime.bigint();
     const result = await runWrk(wrkOptions(s, fn, connections, seconds));
     const wall = Number(process.hrtime.bigint() - t0) / 1e9;
-    return { ...result, cpuShare: (cpuSeconds(s.proc.child.pid) - cpu0) / wall };
+    return { ...result, cpuShare: (treeCpuSeconds(s.proc.child.pid) - cpu0) / wall };
   };
   const attempt = async (s, fn, connections, seconds, retries = config.retries) => {
     try {
@@ -240,6 +240,7 @@ function buildRows(servers, samples, bodyNotes) {
       if (cpuShare < 0.8 && loadShare >= 0.8) notes.push(`wrk-bound (wrk ${Math.round(loadShare * 100)}% of its core)`);
       else if (cpuShare < 0.8) notes.push(`server had ${Math.round(cpuShare * 100)}% of a core: busy machine`);
       if (server.isolation === 'worker' && server.workersLive === false) notes.push('no worker threads seen: ran inline');
+      if (server.isolation === 'process' && server.workersLive === false) notes.push('no child processes seen: ran inline');
       rows.push({
         server, fn, notes,
         rps: median(rec.c32.map((r) => r.rps)),
@@ -284,10 +285,11 @@ async function main() {
     for (const s of servers.filter((x) => x.base)) {
       s.memory = processTreeMemory(s.proc.child.pid);
     }
-    // Worker isolation is live when a worker server runs more threads than its inline twin.
-    for (const s of servers.filter((x) => x.base && x.isolation === 'worker')) {
-      const twin = servers.find((x) => x.base && x.id === s.id.replace('-worker-', '-inline-'));
-      if (twin) s.workersLive = s.memory.threads > twin.memory.threads;
+    // Worker isolation is live when a worker server runs more threads than its inline twin;
+    // process isolation when it runs more processes.
+    for (const s of servers.filter((x) => x.base && (x.isolation === 'worker' || x.isolation === 'process'))) {
+      const twin = servers.find((x) => x.base && x.id === s.id.replace(`-${s.isolation}-`, '-inline-'));
+      if (twin) s.workersLive = s.isolation === 'worker' ? s.memory.threads > twin.memory.threads : s.memory.processes > twin.memory.processes;
     }
     results.loadAfterLoad = loadavg();
     await stopAll();
@@ -298,6 +300,7 @@ async function main() {
       log(`memory: ${config.workers} warm workers vs inline`);
       const memory = await measureWorkerMemory({ dir: generateFolder(tmp, config.workers), count: config.workers, core: config.serverCore });
       memory.workersLive = Boolean(memory.worker && memory.inline && memory.worker.threads >= memory.inline.threads + memory.count);
+      memory.processesLive = Boolean(memory.process && memory.inline && memory.process.processes >= memory.inline.processes + memory.count);
       results.memory = memory;
     }
 

@@ -30,6 +30,8 @@ if (files.length === 0) {
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', ...files],
-  { cwd: root, stdio: 'inherit', env: process.env },
+  // No test may depend on the preloaded packages a developer installed (SPEC R42): by default they
+  // see an empty set; a test that needs one passes its own directory.
+  { cwd: root, stdio: 'inherit', env: { ...process.env, HUBSPOT_FUNCTIONS_PRELOADED_DIR: process.env.HUBSPOT_FUNCTIONS_PRELOADED_DIR ?? join(root, '.tmp', 'no-preloaded-packages') } },
 );
 process.exit(result.status ?? 1);

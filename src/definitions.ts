@@ -49,6 +49,8 @@ export interface InstanceSpec {
   /** Secret values to redact from logs and error bodies (SPEC R33): [NAME, value], values of 4+ chars. */
   redactions: Array<[name: string, value: string]>;
   memoryLimitMb: number;
+  /** The installed preloaded packages its modules may fall back to, by name (SPEC R42). @default none */
+  preloaded?: Record<string, string>;
 }
 
 /** One invocation handed to a runner. */

@@ -1,7 +1,7 @@
-// The one error class and the catalogue of its codes. The README's Errors table is checked
-// against ERROR_CODES by test/unit/errors.test.ts, as fastify's errors.test.js does.
+// The one error class and the catalogue of its codes. The Errors table of docs/errors-and-warnings.md
+// is checked against ERROR_CODES, every column, by test/unit/errors.test.ts (as fastify does).
 
-/** Every error code with its HTTP status (0: thrown at mount or by `invoke`, never answered). */
+/** Every error code with its HTTP status (0: never answered over HTTP: thrown at mount or by `invoke`, or reported by `validate`). */
 export const ERROR_CODES = {
   // Thrown when the host is created (SPEC R7): configuration, fixed before anything serves.
   HSF_SOURCE_NOT_FOUND: { status: 0, meaning: 'A mount path does not exist or holds no functions folder', fix: 'Pass a `.functions` folder, a folder with a `serverless.json`, or a project root that contains them' },
@@ -13,6 +13,8 @@ export const ERROR_CODES = {
   HSF_LOAD_FAILED: { status: 0, meaning: 'Under `strict: true`, a function failed to load and `ready` rejects', fix: 'Fix the file named in the message (missing file, no `main` export, a throw at load)' },
   HSF_INVOKE_NOT_FOUND: { status: 0, meaning: '`invoke(target)` matched no function', fix: 'Use a URL path starting with `/`, an `appFunctions` name, an hsmeta uid or an endpoint key from `host.routes`' },
   HSF_INVOKE_AMBIGUOUS: { status: 0, meaning: '`invoke(target)` matched more than one function', fix: 'Invoke by URL path (starting with `/`) instead of by name' },
+  // Reported by `hubspot-functions validate` (status 0: never answered, never thrown by the mount).
+  HSF_PACKAGE_MISSING: { status: 0, meaning: '`validate`: a function file requires a package that resolves from neither its folder, a parent nor the preloaded set (SPEC R42)', fix: 'Run `hubspot-functions install`, or declare the package in the folder\'s package.json' },
   HSF_CLOSED: { status: 503, meaning: 'The host was closed; it no longer runs functions', fix: 'Create a new host, or stop sending requests after `close()`' },
   // Answered at request time (SPEC R48), as JSON with the request id.
   HSF_NOT_FOUND: { status: 404, meaning: 'No function serves this path (bare `node:http` listener without `next`)', fix: 'Check the URL against the route table printed at start' },

@@ -4,6 +4,7 @@ export { createRequestListener, type RequestListener } from './host/create-reque
 export type { FrameworkRequestInfo } from './request/endpoint-request';
 export type { InvokeInput, InvokeResult } from './host/invoke';
 export { HubSpotFunctionsError, ERROR_CODES, type ErrorCode } from './errors';
+export { WARNING_CODES, type WarningCode } from './warnings';
 export { normalizeOptions, type AllOptions, type DashboardOptions, type ResolvedOptions, type RateLimitOptions, type WorkerOptions } from './options';
 export type {
   AppFunctionContext,
@@ -30,3 +31,4 @@ export { hubspotContactLookup, type HubSpotContactLookupOptions } from './contac
 export { verifyHubSpotSignature, SIGNATURE_MAX_AGE_MS, type SignatureInput } from './webhooks/verify-signature';
 export type { ReloadResult } from './functions/function-set';
 export type { LogStore, LogStoreEntry, LogStoreFollower, LogStoreRead } from './logs/log-store';
+export type { PreloadedOptions } from './preloaded/preloaded-packages';

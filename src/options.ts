@@ -1,10 +1,12 @@
 // One normalizeOptions(): every default filled, frozen, and a bad value throws a TypeError that
 // names the option and the value (STYLE: "Options"). Nothing downstream checks for undefined.
 import { hostname } from 'node:os';
+import { resolve } from 'node:path';
 import type { ContactHook, CorsOptions, FunctionsWarning, LogRecord, Options, SecretsProvider } from './types';
 import type { BudgetStore } from './limits/budget-store';
 import type { LogStore } from './logs/log-store';
 import { hostnameOf } from './dashboard/check-host';
+import { defaultPreloadedDir, isPreloadedName, PRELOADED_PACKAGES, type PreloadedName, type PreloadedOptions, type ResolvedPreloaded } from './preloaded/preloaded-packages';
 
 /** The execution budget (SPEC R55). */
 export interface RateLimitOptions {
@@ -20,7 +22,7 @@ export interface RateLimitOptions {
   failOpen?: boolean;
 }
 
-/** Options added by the worker-isolation issue (#3). */
+/** Options added by the worker-isolation issue (#3); they size process isolation's children too (#14). */
 export interface WorkerOptions {
   /** Invocations one worker runs at once. @default 1 (the Lambda model, SPEC R44) */
   concurrencyPerWorker?: number;
@@ -44,7 +46,7 @@ export interface DashboardOptions {
    * Decides who may see it (it shows captured console output); receives the framework's request.
    * @default everyone, except under NODE_ENV=production where it or `token` is required
    */
-  authorize?(request: unknown): boolean | Promise<boolean>;
+  authorize?: (request: unknown) => boolean | Promise<boolean>;
   /**
    * A secret every dashboard request must carry, as `Authorization: Bearer <token>` or the
    * `hsf_dashboard` cookie (set by visiting `<path>?token=<token>`); visible ASCII, no spaces.
@@ -91,6 +93,12 @@ export interface AllOptions extends Options, WorkerOptions {
    * @default true (nothing is loaded or done without the API and a registered SDK)
    */
   telemetry?: boolean;
+  /**
+   * HubSpot's preloaded packages (SPEC R42), as `hubspot-functions install` provides them;
+   * `false` turns the set off (every package must then come from a folder or its parents).
+   * @default HubSpot's documented ranges, in the cache `install` fills
+   */
+  preloaded?: false | PreloadedOptions;
 }
 
 /** The dashboard with its defaults filled. */
@@ -117,7 +125,7 @@ export interface ResolvedOptions {
   readonly accountId: number | ((request: unknown) => number);
   readonly secrets: SecretsProvider | null;
   readonly contact: ContactHook | null;
-  readonly isolation: 'worker' | 'inline';
+  readonly isolation: 'process' | 'worker' | 'inline';
   readonly timeoutMs: number;
   readonly appFunctionTimeoutMs: number;
   readonly maxBodyBytes: number;
@@ -141,6 +149,7 @@ export interface ResolvedOptions {
   readonly closeTimeoutMs: number;
   readonly watch: boolean;
   readonly dashboard: Readonly<ResolvedDashboard> | null;
+  readonly preloaded: ResolvedPreloaded | null;
   /** Whether `onLog` was left to its default (the stderr sink is then supplied by the host). */
   readonly defaultLogSink: boolean;
   readonly logStore: LogStore | null;
@@ -156,7 +165,7 @@ const KNOWN = new Set<string>([
   'maxBodyBytes', 'memoryLimitMb', 'onLog', 'onWarning', 'cors', 'duplicateRoutes', 'strict',
   'contextSecrets', 'rawBody', 'envAllowList', 'trustProxy', 'rateLimit', 'appFunctionsRoute',
   'concurrencyPerWorker', 'maxWorkersPerFunction', 'maxQueuePerFunction', 'workerIdleMs',
-  'secretsRefreshMs', 'closeTimeoutMs', 'watch', 'dashboard', 'logStore', 'instance', 'telemetry',
+  'secretsRefreshMs', 'closeTimeoutMs', 'watch', 'dashboard', 'preloaded', 'logStore', 'instance', 'telemetry',
 ]);
 
 export const DEFAULT_DASHBOARD_PATH = '/__dashboard';
@@ -261,11 +270,12 @@ function normalizeAllowedHosts(value: unknown): readonly string[] {
 
 function normalizeLogStore(value: unknown): LogStore | null {
   if (value === undefined) return null;
-  const v = value as Partial<LogStore> | null;
-  if (typeof v !== 'object' || v === null || typeof v.append !== 'function' || typeof v.read !== 'function' || typeof v.follow !== 'function') {
+  if (typeof value !== 'object' || value === null) fail('logStore', value, 'a log store (e.g. createRedisLogStore from "hubspot-functions/redis")');
+  const v = value as Partial<Record<keyof LogStore, unknown>>;
+  if (typeof v.append !== 'function' || typeof v.read !== 'function' || typeof v.follow !== 'function') {
     fail('logStore', value, 'a log store with append(), read() and follow() (e.g. createRedisLogStore from "hubspot-functions/redis")');
   }
-  return v as LogStore;
+  return value as LogStore;
 }
 
 function normalizeInstance(value: unknown): string {
@@ -307,6 +317,31 @@ function normalizeDashboard(value: unknown): Readonly<ResolvedDashboard> | null 
   });
 }
 
+/** SPEC R42: HubSpot's documented ranges, each replaceable (or left out) through `versions`. */
+export function normalizePreloaded(value: unknown): ResolvedPreloaded | null {
+  if (value === false) return null;
+  if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+    fail('preloaded', value, 'false or { dir?, versions? }');
+  }
+  const v = (value ?? {}) as PreloadedOptions;
+  if (v.dir !== undefined && (typeof v.dir !== 'string' || v.dir === '')) fail('preloaded.dir', v.dir, 'a directory path');
+  const versions = v.versions ?? {};
+  if (typeof versions !== 'object' || versions === null || Array.isArray(versions)) fail('preloaded.versions', versions, 'an object of package name → version range');
+  for (const [name, spec] of Object.entries(versions)) {
+    if (!isPreloadedName(name)) fail(`preloaded.versions["${name}"]`, spec, `a key among ${Object.keys(PRELOADED_PACKAGES).join(', ')} (other packages belong in a folder's package.json)`);
+    if (spec !== false && (typeof spec !== 'string' || spec.trim() === '')) fail(`preloaded.versions["${name}"]`, spec, 'a version range such as "^1.7.0", or false');
+  }
+  const packages = (Object.keys(PRELOADED_PACKAGES) as PreloadedName[]).flatMap((name) => {
+    const spec = Object.hasOwn(versions, name) ? versions[name] : PRELOADED_PACKAGES[name];
+    if (spec === false || spec === undefined) return [];
+    // A relative `file:` spec names the same tarball wherever npm runs (the cache, not the cwd).
+    const trimmed = spec.trim();
+    const local = /^file:(?!\/)(.+)$/.exec(trimmed);
+    return [Object.freeze({ name, spec: local === null ? trimmed : `file:${resolve(local[1])}` })];
+  });
+  return Object.freeze({ dir: resolve(v.dir ?? defaultPreloadedDir()), packages: Object.freeze(packages) });
+}
+
 /**
  * Validates options and fills every default.
  * @throws TypeError naming the option and the value
@@ -346,9 +381,11 @@ export function normalizeOptions(input: AllOptions = {}): ResolvedOptions {
   if (input.contact !== undefined && input.contact !== null && typeof input.contact !== 'function') {
     fail('contact', input.contact, 'a function ({ utk, cookies, headers, request }) => contact | null');
   }
-  // SPEC R44: worker threads by default (issue #3); inline for speed and in-process HTTP mocks.
-  const isolation = input.isolation ?? 'worker';
-  if (isolation !== 'inline' && isolation !== 'worker') fail('isolation', isolation, '"worker" or "inline"');
+  // SPEC R44: a child process per instance by default (issue #14: only a process boundary keeps
+  // a synchronous Buffer or typed-array flood out of the host's memory); worker threads when
+  // cheaper instances matter more; inline for speed and in-process HTTP mocks.
+  const isolation = input.isolation ?? 'process';
+  if (isolation !== 'process' && isolation !== 'inline' && isolation !== 'worker') fail('isolation', isolation, '"process", "worker" or "inline"');
   if (input.onLog !== undefined && input.onLog !== false && typeof input.onLog !== 'function') {
     fail('onLog', input.onLog, 'a function (record) => void, or false');
   }
@@ -394,6 +431,7 @@ export function normalizeOptions(input: AllOptions = {}): ResolvedOptions {
     closeTimeoutMs: positiveInt('closeTimeoutMs', input.closeTimeoutMs, 5_000, 0),
     watch: bool('watch', input.watch, false),
     dashboard: normalizeDashboard(input.dashboard),
+    preloaded: normalizePreloaded(input.preloaded),
     defaultLogSink: input.onLog === undefined,
     logStore: normalizeLogStore(input.logStore),
     instance: normalizeInstance(input.instance),

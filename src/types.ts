@@ -1,4 +1,5 @@
 // Public types of hubspot-functions. Names and shapes are fixed by issue #2: other tools depend on them.
+import type { WarningCode } from './warnings';
 
 /** Query and form values as HubSpot passes them: every key maps to an array of strings (SPEC R21). */
 export type Params = Record<string, string[]>;
@@ -59,8 +60,11 @@ export interface ServerlessResponse {
   'Set-Cookie'?: string | string[];
 }
 
-/** The callback a design-manager function calls to answer (SPEC R41). */
-export type SendResponse = (response: ServerlessResponse | unknown) => void;
+/**
+ * The callback a design-manager function calls to answer (SPEC R41): a ServerlessResponse, or any
+ * other value, which is then the body of a 200 (SPEC R51).
+ */
+export type SendResponse = (response?: unknown) => void;
 
 /** The type of a function file's `main` export (SPEC R40, R41). */
 export type ServerlessFunction = (
@@ -104,7 +108,7 @@ export interface HostHealth {
 /** A warning kept on the record of the invocation that raised it (issue #15). */
 export interface RecordWarning {
   /** `HSF_WARN_LATE_EVENT` (a second sendResponse, output after the answer) or `HSF_WARN_LATE_ERROR`. */
-  code: string;
+  code: WarningCode;
   message: string;
   /** When it was raised (epoch ms). */
   at: number;
@@ -131,7 +135,8 @@ export interface RouteInfo {
 
 /** A configuration warning (SPEC R7). */
 export interface FunctionsWarning {
-  code: string;
+  /** A stable code from the catalogue (docs/errors-and-warnings.md). */
+  code: WarningCode;
   message: string;
   file?: string;
   jsonPath?: string;
@@ -168,8 +173,13 @@ export interface Options {
   secrets?: SecretsProvider;
   /** Who the visitor is (SPEC R27). @default none: `contact` is `null` */
   contact?: ContactHook | null;
-  /** Where functions run. @default 'worker' (SPEC R44: one worker thread per function instance); `createTestApp` defaults to 'inline' */
-  isolation?: 'worker' | 'inline';
+  /**
+   * Where functions run (SPEC R44): `'process'`, a child process per function instance (own env,
+   * time zone, memory capped by RSS, crashes contained); `'worker'`, a worker thread per instance
+   * (cheaper; memory and crashes only partly contained); `'inline'`, in the host process.
+   * @default 'process' (the only mode no allocation pattern can take the host past its memory); `createTestApp` defaults to 'inline'
+   */
+  isolation?: 'process' | 'worker' | 'inline';
   /** Per-invocation timeout of endpoint functions. @default 10000 (HubSpot's 10 s, SPEC R45) */
   timeoutMs?: number;
   /** Per-invocation timeout of private app functions. @default 2000 (seed 000) */

@@ -2,8 +2,8 @@
 // koa, and run the README example with `require` and with `import`; every exports entry is
 // imported by name both ways (STYLE: "Tests").
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -11,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 const root = join(__dirname, '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 let scratch: string;
+let installOutput = '';
 
 function run(file: string): string {
   return execFileSync(process.execPath, [file], { cwd: scratch, encoding: 'utf8', timeout: 30_000 });
@@ -30,11 +31,24 @@ describe('the packed package (issue #2)', () => {
     writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'scratch-app', private: true }));
     // Peers at the versions this repo installed, from npm's cache when it has them.
     const version = (name: string): string => require(join(root, 'node_modules', name, 'package.json')).version;
-    execFileSync(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline', '--no-package-lock', join(scratch, packed),
-      `express@${version('express')}`, `koa@${version('koa')}`], { cwd: scratch, stdio: 'pipe', timeout: 180_000 });
+    // --foreground-scripts: a lifecycle script of ours would print here (issue #16: none may run).
+    const result = spawnSync(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline', '--no-package-lock', '--foreground-scripts', join(scratch, packed),
+      `express@${version('express')}`, `koa@${version('koa')}`], { cwd: scratch, encoding: 'utf8', timeout: 180_000 });
+    assert.equal(result.status, 0, result.stderr);
+    installOutput = `${result.stdout}${result.stderr}`;
     cpSync(join(root, 'test', 'fixtures', 'basic.functions'), join(scratch, 'src', 'app.functions'), { recursive: true });
   });
   after(() => rmSync(scratch, { recursive: true, force: true }));
+
+  test('issue #16: installing the tarball runs no lifecycle script of ours and prints no warning about us', () => {
+    const installed = JSON.parse(readFileSync(join(scratch, 'node_modules', 'hubspot-functions', 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+    for (const hook of ['preinstall', 'install', 'postinstall', 'prepare']) {
+      assert.equal(installed.scripts?.[hook], undefined, `the package has no ${hook} script`);
+    }
+    assert.doesNotMatch(installOutput, /hubspot-functions/i, `npm said nothing about us:\n${installOutput}`);
+    assert.ok(existsSync(join(scratch, 'node_modules', 'hubspot-functions', 'dist', 'src', 'index.js')), 'the tarball ships dist/');
+    assert.ok(existsSync(join(scratch, 'node_modules', 'hubspot-functions', 'docs', 'behaviour.md')), 'the README\'s docs/ links resolve in the package');
+  });
 
   test('every exports entry by name with require and with import', () => {
     const checks = Object.entries(expected).map(([entry, names]) => [entry, names] as const);

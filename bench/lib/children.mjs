@@ -104,24 +104,44 @@ export async function waitForOk(url, exited, timeoutMs) {
   return false;
 }
 
-/** VmRSS (KiB) and thread count of `pid` plus its descendants, from /proc. */
-export function processTreeMemory(pid) {
+/** `pid` and its live descendants, from /proc (at most 1000). */
+function processTree(pid) {
   const children = new Map();
   for (const stat of listProcStats()) {
     const list = children.get(stat.ppid) ?? [];
     list.push(stat.pid);
     children.set(stat.ppid, list);
   }
-  let rssKiB = 0;
-  let threads = 0;
   const queue = [pid];
-  for (let i = 0; i < queue.length && i < 1000; i++) {
-    const status = readStatus(queue[i]);
+  for (let i = 0; i < queue.length && i < 1000; i++) queue.push(...(children.get(queue[i]) ?? []));
+  return queue;
+}
+
+/**
+ * VmRSS and Pss (KiB), and thread count, of `pid` plus its descendants, from /proc. RSS counts
+ * pages shared between processes (Node's own code) once per process; Pss splits them, so the
+ * Pss sum is what several child processes really take together.
+ */
+export function processTreeMemory(pid) {
+  let rssKiB = 0;
+  let pssKiB = 0;
+  let threads = 0;
+  const tree = processTree(pid);
+  for (const p of tree) {
+    const status = readStatus(p);
     rssKiB += status.VmRSS ?? 0;
     threads += status.Threads ?? 0;
-    queue.push(...(children.get(queue[i]) ?? []));
+    pssKiB += readPss(p);
   }
-  return { rssKiB, threads, processes: queue.length };
+  return { rssKiB, pssKiB, threads, processes: tree.length };
+}
+
+function readPss(pid) {
+  try {
+    return Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
 }
 
 function readStatus(pid) {
@@ -149,6 +169,19 @@ function listProcStats() {
     } catch {}
   }
   return out;
+}
+
+/**
+ * CPU time (seconds) used so far by `pid` and its live descendants: a server under process
+ * isolation does part of its work in its children.
+ */
+export function treeCpuSeconds(pid) {
+  let total = 0;
+  for (const p of processTree(pid)) {
+    const seconds = cpuSeconds(p);
+    if (Number.isFinite(seconds)) total += seconds;
+  }
+  return total;
 }
 
 /** CPU time (seconds, user + system, all threads) used so far by `pid`, from /proc/<pid>/stat. */

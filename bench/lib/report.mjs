@@ -73,7 +73,7 @@ function verdict(value, ok) {
   return ok(value) ? '**met**' : '**missed**';
 }
 
-/** The targets of issue 7, judged on the default-log rows (what a user gets), onLog: false beside. */
+/** The targets of issues 7 and 14, judged on the default-log rows (what a user gets), onLog: false beside. */
 export function evaluateTargets(results) {
   const t = [];
   const ratioTarget = (name, ours, base, min) => {
@@ -85,6 +85,9 @@ export function evaluateTargets(results) {
   ratioTarget('Koa adapter (inline) ≥ 0.90× bare Koa', 'ours-koa-inline', 'koa', 0.90);
   ratioTarget('standalone `serve` (inline) ≥ 0.50× bare node:http', 'serve-inline', 'node-http', 0.50);
   ratioTarget('standalone `serve` (inline) ≥ 5× HubSpot\'s emulator', 'serve-inline', 'emulator', 5);
+  // Issue 14: process isolation, one child process per function instance.
+  ratioTarget('process isolation (Express adapter) ≥ 0.50× bare Express', 'ours-express-process', 'express', 0.50);
+  ratioTarget('process isolation (`serve`) ≥ 0.20× bare node:http', 'serve-process', 'node-http', 0.20);
   {
     const d = worstRatio(results, 'ours-express-worker-default', 'express');
     const p = results.functions.map((fn) => {
@@ -156,16 +159,17 @@ export function renderReport(results) {
   }
   if (results.memory) {
     const m = results.memory;
-    lines.push('## Memory per idle warm worker', '');
-    lines.push(`Fixture: a generated folder of ${m.count} copies of \`hello.js\` on our Express adapter (\`onLog: false\`); one request to each endpoint, 1 s idle, full GC, then VmRSS. Per worker = (RSS worker isolation − RSS inline) / ${m.count}.`, '');
-    lines.push('| isolation | RSS (MiB) | threads | endpoints answered |');
-    lines.push('|---|---:|---:|---:|');
-    for (const [k, v] of [['inline (0 workers)', m.inline], [`worker (${m.count} warm)`, m.worker]]) {
-      lines.push(`| ${k} | ${mib(v?.rssKiB)} | ${v?.threads ?? '–'} | ${v ? `${v.ok}/${m.count}` : 'failed to start'} |`);
+    lines.push('## Memory per idle warm worker and child process', '');
+    lines.push(`Fixture: a generated folder of ${m.count} copies of \`hello.js\` on our Express adapter (\`onLog: false\`); one request to each endpoint, 1 s idle, full GC, then VmRSS and Pss (summed over the server and its children). Per worker = (RSS worker isolation − RSS inline) / ${m.count}; per child process the same with process isolation.`, "");
+    lines.push('| isolation | RSS (MiB) | Pss (MiB) | threads | processes | endpoints answered |');
+    lines.push('|---|---:|---:|---:|---:|---:|');
+    for (const [k, v] of [['inline (0 workers)', m.inline], [`worker (${m.count} warm)`, m.worker], [`process (${m.count} warm children)`, m.process]]) {
+      lines.push(`| ${k} | ${mib(v?.rssKiB)} | ${mib(v?.pssKiB)} | ${v?.threads ?? '–'} | ${v?.processes ?? '–'} | ${v ? `${v.ok}/${m.count}` : 'failed to start'} |`);
     }
-    lines.push('', `Per idle warm worker: **${f2(m.perWorkerMiB)} MiB**${m.workersLive ? '' : ' (no worker threads seen: worker isolation is not active in this build, so this is noise)'}.`, '');
+    lines.push('', `Per idle warm worker: **${f2(m.perWorkerMiB)} MiB**${m.workersLive ? '' : ' (no worker threads seen: worker isolation is not active in this build, so this is noise)'}.`);
+    lines.push(`Per idle warm child process: **${f2(m.perProcessMiB)} MiB** RSS, **${f2(m.perProcessPssMiB)} MiB** Pss${m.processesLive ? '' : ' (no child processes seen: process isolation is not active in this build, so this is noise)'}.`, '');
   }
-  lines.push('## Targets (issue 7)', '');
+  lines.push('## Targets (issues 7 and 14)', '');
   lines.push('Judged on the default-log rows (what a user gets); for ratios, the worst of the three functions.', '');
   lines.push('| target | measured | verdict |');
   lines.push('|---|---|---|');

@@ -43,7 +43,7 @@ export function serverCatalogue({ cli }) {
     { id: 'express', label: 'bare Express 5', kind: 'express', command: node('express.cjs'), env: { BENCH_SITE: site } },
     { id: 'koa', label: 'bare Koa 3 + @koa/router', kind: 'koa', command: node('koa.cjs'), env: { BENCH_SITE: site } },
   ];
-  for (const isolation of ['inline', 'worker']) {
+  for (const isolation of ['inline', 'worker', 'process']) {
     for (const log of ['default', 'off']) {
       const logLabel = log === 'off' ? 'onLog: false' : 'default log';
       list.push({

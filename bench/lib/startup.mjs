@@ -1,5 +1,6 @@
-// Start-up time to the first 200 for a folder of N endpoints, our Express adapter, inline and
-// worker: each sample is a fresh process (servers/startup-express.cjs) pinned to the server core.
+// Start-up time to the first 200 for a folder of N endpoints, our Express adapter, inline, worker
+// and process: each sample is a fresh process (servers/startup-express.cjs) pinned to the server
+// core.
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { BENCH_DIR } from './servers.mjs';
@@ -38,7 +39,7 @@ function sampleOnce(dir, isolation, core) {
  */
 export async function measureStartup({ dir, samples, core }) {
   const rows = [];
-  for (const isolation of ['inline', 'worker']) {
+  for (const isolation of ['inline', 'worker', 'process']) {
     const runs = [];
     for (let i = 0; i < samples; i++) runs.push(await sampleOnce(dir, isolation, core));
     const good = runs.filter((r) => r && r.status === 200);

@@ -10,6 +10,8 @@ export interface CliIo {
   cwd: string;
   /** Colours on stdout: only on a TTY, and never with NO_COLOR set. */
   color: boolean;
+  /** Whether stdout is a terminal (a live progress line is drawn there). @default false */
+  tty?: boolean;
   /** Resolves when the user asks the process to stop (SIGINT, SIGTERM). */
   stopSignal(): Promise<string>;
 }
@@ -24,6 +26,7 @@ export function createProcessIo(): CliIo {
     env: process.env,
     cwd: process.cwd(),
     color: tty && !process.env.NO_COLOR && process.env.TERM !== 'dumb',
+    tty: tty && process.env.TERM !== 'dumb',
     stopSignal: () =>
       new Promise((resolve) => {
         const stop = (signal: string): void => {

@@ -1,13 +1,15 @@
-// `hubspot-functions doctor [paths...]` (issue #6): migration advice per folder, for functions
-// that ran on HubSpot and now run here. Exit 1 when something will fail here (an `error`
+// `hubspot-functions doctor [paths...]` (issues #6, #11): migration advice per folder, for
+// functions that ran on HubSpot and now run here. Exit 1 when something will fail here (an `error`
 // finding), 0 when there is only advice, 2 for usage or configuration errors.
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadDefinitions } from '../config/load-definitions';
+import { groupByFolder } from '../analysis/report-missing-packages';
 import type { FunctionDefinition } from '../definitions';
-import { normalizeOptions } from '../options';
+import { normalizeOptions, type ResolvedOptions } from '../options';
 import { writeLine, type CliIo } from './cli-io';
 import { diagnoseFolder, type Advice } from './diagnose-folder';
+import { parsePreloadedFlags, PRELOADED_FLAGS } from './host-flags';
+import { loadFolderDefinitions } from './load-folders';
 import { paint, type Colour } from './paint';
 import { reportHostError } from './report-host-error';
 
@@ -15,22 +17,22 @@ const LEVEL_COLOUR: Record<Advice['level'], Colour> = { error: 'red', warn: 'yel
 
 /** Runs `doctor`; resolves with the exit code. */
 export async function runDoctor(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, prefix: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, prefix: { type: 'string' }, ...PRELOADED_FLAGS } });
   let definitions: FunctionDefinition[];
+  let resolved: ResolvedOptions;
   try {
-    const resolved = normalizeOptions(values.prefix === undefined ? {} : { prefix: values.prefix });
-    definitions = loadDefinitions(positionals.length > 0 ? positionals : ['.'], { prefix: resolved.prefix, duplicateRoutes: 'last-wins', cwd: io.cwd }).definitions;
+    const preloaded = parsePreloadedFlags(values, io);
+    resolved = normalizeOptions({
+      ...(values.prefix === undefined ? {} : { prefix: values.prefix }),
+      ...(preloaded === undefined ? {} : { preloaded }),
+    });
+    definitions = loadFolderDefinitions(positionals, io.cwd, values.prefix).definitions;
   } catch (error) {
     return reportHostError(error, io);
   }
-  const folders = new Map<string, FunctionDefinition[]>();
-  for (const d of definitions) {
-    const list = folders.get(d.folder) ?? [];
-    list.push(d);
-    folders.set(d.folder, list);
-  }
+  const folders = groupByFolder(definitions);
   const report: Array<{ folder: string; functions: number; advice: Advice[] }> = [];
-  for (const [folder, defs] of folders) report.push({ folder, functions: defs.length, advice: await diagnoseFolder(folder, defs, io.env) });
+  for (const [folder, defs] of folders) report.push({ folder, functions: defs.length, advice: await diagnoseFolder(folder, defs, io.env, resolved.preloaded, io.cwd) });
   const errors = report.reduce((n, f) => n + f.advice.filter((a) => a.level === 'error').length, 0);
   if (values.json) {
     writeLine(io.stdout, JSON.stringify({ ok: errors === 0, folders: report }));

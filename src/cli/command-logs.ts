@@ -21,7 +21,7 @@ const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000
  */
 export function parseSince(value: string, now = Date.now()): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(value.trim());
-  if (m !== null) return now - Number(m[1]) * UNITS[m[2]!]!;
+  if (m !== null) return now - Number(m[1]) * UNITS[m[2]];
   if (/^\d{4}-\d{2}-\d{2}/.test(value)) {
     const at = Date.parse(value);
     if (Number.isFinite(at)) return at;

@@ -1,20 +1,24 @@
-// `hubspot-functions validate [paths...]` (issue #6): every SPEC R7 check without serving.
-// Configuration is read per folder, so that one broken folder does not hide another's errors;
-// duplicate routes (SPEC R8) and account limits are then checked across the folders that read.
-// Function files are checked statically (exists, not empty, parses, exports `main`): validate
-// never runs a function's top-level code, which may call APIs or read secrets.
+// `hubspot-functions validate [paths...]` (issues #6, #11): every SPEC R7 check without serving,
+// every problem in one run. Configuration is read with an error collector, so that a bad method
+// in one endpoint does not hide an escaping file in the next one, nor one broken folder another;
+// duplicate routes (SPEC R8) and account limits are checked across all of them. Function files
+// are checked statically (exists, not empty, parses, exports `main`, and every package they
+// require resolves, SPEC R42): validate never runs a function's top-level code.
 import { readFileSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { groupByFolder, findMissingPackages } from '../analysis/report-missing-packages';
 import { discoverSources } from '../config/discover-sources';
 import { loadDefinitions } from '../config/load-definitions';
 import type { FunctionDefinition } from '../definitions';
-import { isFunctionsError } from '../errors';
-import { normalizeOptions } from '../options';
+import { isFunctionsError, type HubSpotFunctionsError } from '../errors';
+import { normalizeOptions, type AllOptions } from '../options';
 import type { FunctionsWarning } from '../types';
 import { writeLine, type CliIo } from './cli-io';
+import { packageAdvice } from './package-advice';
 import { paint } from './paint';
-import { scanFunctionSource } from './scan-function-source';
+import { scanFunctionSource } from '../analysis/scan-function-source';
+import { parsePreloadedFlags, PRELOADED_FLAGS } from './host-flags';
 import { CliUsageError } from './usage-error';
 
 /** One problem validate found. */
@@ -22,6 +26,7 @@ export interface ValidateProblem {
   code: string;
   message: string;
   file?: string;
+  line?: number;
   jsonPath?: string;
 }
 
@@ -61,41 +66,33 @@ function checkFunctionFile(definition: FunctionDefinition): { errors: ValidatePr
 
 /**
  * Validates the folders behind `paths` without serving or running anything.
- * @param prefix the `--prefix` flag, if given
+ * @param options `prefix` and `preloaded` as the host would get them
  */
-export function validateSources(paths: readonly string[], cwd: string, prefix?: string): ValidateReport {
+export function validateSources(paths: readonly string[], cwd: string, options: Pick<AllOptions, 'prefix' | 'preloaded'> = {}): ValidateReport {
   const errors: ValidateProblem[] = [];
   const warnings: FunctionsWarning[] = [];
-  const resolved = normalizeOptions(prefix === undefined ? { onWarning: () => undefined } : { prefix, onWarning: () => undefined });
-  const loadOptions = { prefix: resolved.prefix, duplicateRoutes: 'error' as const, cwd };
-  const units: string[] = [];
+  const resolved = normalizeOptions({ ...options, onWarning: () => undefined });
+  const good: string[] = [];
   for (const path of paths) {
     try {
-      for (const source of discoverSources([path], cwd, () => undefined)) {
-        for (const config of source.configs) units.push(config.type === 'serverless' ? config.folder : config.file);
-      }
-    } catch (error) {
-      errors.push(problemOf(error));
-    }
-  }
-  const good: string[] = [];
-  for (const unit of units) {
-    try {
-      loadDefinitions([unit], loadOptions);
-      good.push(unit);
+      discoverSources([path], cwd, () => undefined);
+      good.push(path);
     } catch (error) {
       errors.push(problemOf(error));
     }
   }
   let definitions: FunctionDefinition[] = [];
   if (good.length > 0) {
+    // SPEC R7: every error of every file, with the texts mounting would throw.
+    const configErrors: HubSpotFunctionsError[] = [];
     try {
-      const all = loadDefinitions(good, loadOptions);
+      const all = loadDefinitions(good, { prefix: resolved.prefix, duplicateRoutes: 'error', cwd, errors: configErrors });
       definitions = all.definitions;
       warnings.push(...all.warnings);
     } catch (error) {
-      errors.push(problemOf(error));
+      configErrors.push(error as HubSpotFunctionsError);
     }
+    errors.push(...configErrors.map(problemOf));
   }
   const fileWarnings: ValidateProblem[] = [];
   const failing = new Set<string>();
@@ -105,7 +102,14 @@ export function validateSources(paths: readonly string[], cwd: string, prefix?: 
     errors.push(...checked.errors);
     fileWarnings.push(...checked.warnings);
   }
-  if (units.length === 0 && errors.length === 0) {
+  // SPEC R42: every package that resolves neither from the folder, its parents nor the preloaded set.
+  for (const [, defs] of groupByFolder(definitions)) {
+    for (const use of findMissingPackages(defs, resolved.preloaded)) {
+      errors.push({ code: 'HSF_PACKAGE_MISSING', file: use.file, line: use.line, message: `${use.file}:${use.line}: ${packageAdvice(use, defs[0].folder, cwd)}` });
+      for (const d of defs) if (d.file === use.file) failing.add(d.id);
+    }
+  }
+  if (paths.length > 0 && good.length === paths.length && definitions.length === 0 && errors.length === 0) {
     errors.push({ code: 'HSF_SOURCE_NOT_FOUND', message: `No functions folder found under ${paths.map((p) => resolve(cwd, p)).join(', ')}. Pass a \`.functions\` folder or a project folder.` });
   }
   return {
@@ -117,11 +121,15 @@ export function validateSources(paths: readonly string[], cwd: string, prefix?: 
 }
 
 /** Runs `validate`; exit 0 when valid (warnings allowed), 1 on errors, 2 on usage errors. */
-export async function runValidate(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, prefix: { type: 'string' } } });
+export function runValidate(args: string[], io: CliIo): number {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, prefix: { type: 'string' }, ...PRELOADED_FLAGS } });
   let report: ValidateReport;
   try {
-    report = validateSources(positionals.length > 0 ? positionals : ['.'], io.cwd, values.prefix);
+    const preloaded = parsePreloadedFlags(values, io);
+    report = validateSources(positionals.length > 0 ? positionals : ['.'], io.cwd, {
+      ...(values.prefix === undefined ? {} : { prefix: values.prefix }),
+      ...(preloaded === undefined ? {} : { preloaded }),
+    });
   } catch (error) {
     if (error instanceof TypeError) throw new CliUsageError(error.message);
     throw error;

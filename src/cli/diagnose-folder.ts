@@ -1,11 +1,15 @@
-// `doctor`'s advice for one functions folder (issue #6): what a folder that ran on HubSpot needs
-// before it runs here. Static: function files are read, never run.
-import { builtinModules } from 'node:module';
+// `doctor`'s advice for one functions folder (issues #6, #11): what a folder that ran on HubSpot
+// needs before it runs here, each with file and line. Static: function files are read, never run.
+// Packages are judged by the same check as `install`, `validate` and the mount-time warning
+// (SPEC R42: the folder, its parents, then the preloaded set), so the four always agree.
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join } from 'node:path';
+import { findPackageUses } from '../analysis/check-packages';
+import { scanFunctionSource } from '../analysis/scan-function-source';
 import type { FunctionDefinition } from '../definitions';
 import { createSecretsResolver } from '../env/secrets';
-import { scanFunctionSource } from './scan-function-source';
+import type { ResolvedPreloaded } from '../preloaded/preloaded-packages';
+import { packageAdvice } from './package-advice';
 
 /** One piece of advice. */
 export interface Advice {
@@ -17,52 +21,17 @@ export interface Advice {
   message: string;
 }
 
-/** Packages HubSpot's runtime provides without a package.json (issue #6); here they must be installed. */
-export const HUBSPOT_PRELOADED = ['@hubspot/api-client', 'axios', 'request'] as const;
-
-const BUILTINS = new Set(builtinModules);
-
-/** The package a bare specifier names (`lodash/get` → `lodash`, `@scope/x/y` → `@scope/x`); null for relative or built-in. */
-export function packageNameOf(specifier: string): string | null {
-  if (specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('node:') || /^[a-z]+:/i.test(specifier)) return null;
-  const parts = specifier.split('/');
-  const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
-  return BUILTINS.has(name) ? null : name;
-}
-
-/** Dependencies declared in package.json files from `fromDir` up to `folder` (inclusive). */
-function declaredDependencies(fromDir: string, folder: string): Set<string> {
-  const names = new Set<string>();
-  for (let dir = fromDir; ; dir = dirname(dir)) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest)) {
-      try {
-        const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as Record<string, Record<string, string> | undefined>;
-        for (const field of ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies']) {
-          for (const name of Object.keys(pkg[field] ?? {})) names.add(name);
-        }
-      } catch {
-        // An invalid package.json is reported when the function loads (SPEC R7).
-      }
-    }
-    if (dir === folder || !dir.startsWith(folder + sep) || dirname(dir) === dir) break;
-  }
-  return names;
-}
-
-/** Whether `name` resolves from `fromDir` the way the function's require() would (SPEC R42). */
-function installed(name: string, fromDir: string): boolean {
-  for (let dir = fromDir; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'node_modules', name, 'package.json'))) return true;
-    if (dirname(dir) === dir) return false;
-  }
-}
-
 /**
  * Diagnoses the functions of one folder.
  * @param definitions the folder's functions, from loadDefinitions
  */
-export async function diagnoseFolder(folder: string, definitions: readonly FunctionDefinition[], hostEnv: NodeJS.ProcessEnv): Promise<Advice[]> {
+export async function diagnoseFolder(
+  folder: string,
+  definitions: readonly FunctionDefinition[],
+  hostEnv: NodeJS.ProcessEnv,
+  preloaded: ResolvedPreloaded | null,
+  cwd: string,
+): Promise<Advice[]> {
   const advice: Advice[] = [];
   const scanned = new Set<string>();
   for (const definition of definitions) {
@@ -74,24 +43,6 @@ export async function diagnoseFolder(folder: string, definitions: readonly Funct
       advice.push({ level: 'error', code: 'syntax', file, line: scan.syntaxError.line, message: `does not parse: ${scan.syntaxError.message}` });
       continue;
     }
-    const declared = declaredDependencies(dirname(file), folder);
-    const reported = new Set<string>();
-    for (const { specifier, line } of scan.imports) {
-      const name = packageNameOf(specifier);
-      if (name === null || reported.has(name)) continue;
-      reported.add(name);
-      const preloaded = (HUBSPOT_PRELOADED as readonly string[]).includes(name);
-      if (!declared.has(name)) {
-        advice.push({
-          level: 'error', code: preloaded ? 'preloaded-package' : 'undeclared-package', file, line,
-          message: preloaded
-            ? `requires "${name}", which HubSpot preloads; here it must be installed: add it to ${join(folder, 'package.json')} ("dependencies") and run \`hubspot-functions install\`.`
-            : `requires "${name}", which no package.json of the folder declares: add it to ${join(folder, 'package.json')} and run \`hubspot-functions install\`.`,
-        });
-      } else if (!installed(name, dirname(file))) {
-        advice.push({ level: 'error', code: 'not-installed', file, line, message: `requires "${name}", declared but not installed: run \`hubspot-functions install ${relative(process.cwd(), folder) || '.'}\`.` });
-      }
-    }
     for (const hit of scan.secretsReads) {
       advice.push({ level: 'info', code: 'context-secrets', file, line: hit.line, message: `reads ${hit.text}: HubSpot's tooling passes it and it works here (SPEC R29, option contextSecrets), but the documented way is process.env.NAME.` });
     }
@@ -101,14 +52,39 @@ export async function diagnoseFolder(folder: string, definitions: readonly Funct
     for (const hit of scan.hubspotHosts) {
       advice.push({ level: 'info', code: 'hubspot-host', file, line: hit.line, message: `names a HubSpot-hosted place ("${hit.text}"): check that it still exists where these functions now run.` });
     }
-    if (scan.main.found && scan.main.async && scan.main.params >= 2) {
-      advice.push({ level: 'warn', code: 'callback-and-async', file, line: scan.main.line, message: 'main is async and also takes sendResponse: the first of sendResponse() or a returned value answers (SPEC R41), and an async main that returns nothing waits for the callback until the timeout. Pick one style.' });
+    for (const hit of scan.contactReads) {
+      advice.push({ level: 'warn', code: 'context-contact', file, line: hit.line, message: `reads ${hit.text}: on HubSpot it is the cookied visitor's contact; here it is null until you configure the \`contact\` option (a hook that says who the visitor is, SPEC R27; see docs/contacts-and-webhooks.md).` });
+    }
+    for (const hit of scan.apiKeys) {
+      advice.push({
+        level: 'error', code: 'hubspot-api-key', file, line: hit.line,
+        message: `passes a HubSpot API key (${hit.text}): HubSpot retired API keys, so this call answers 401 on HubSpot and here alike. ` +
+          'Use a private app\'s access token instead: keep it as a secret (`hubspot-functions secrets add PRIVATE_APP_TOKEN`) and send `Authorization: Bearer <token>` (@hubspot/api-client: `new Client({ accessToken })`).',
+      });
+    }
+    // SPEC R41: HubSpot's own template, `async (context, sendResponse)` calling sendResponse, is fine;
+    // a main that also returns a value, or never calls back, is not.
+    const { callbackCalls, returnsValue } = scan.main;
+    if (scan.main.found && scan.main.async && scan.main.params >= 2 && (callbackCalls === 0) !== returnsValue) {
+      advice.push({
+        level: 'warn', code: 'callback-and-async', file, line: scan.main.line,
+        message: callbackCalls === 0
+          ? 'main is async and takes sendResponse but never calls it: when it returns nothing it waits for the callback until the timeout (SPEC R41). Drop the parameter or call it.'
+          : 'main is async, returns a value and also calls sendResponse: whichever comes first answers (SPEC R41), the other is ignored. Pick one style.',
+      });
     }
     if (!scan.main.found) {
       advice.push({ level: 'error', code: 'no-main', file, message: 'exports no `main` that the source shows: add `exports.main = async (context) => { … }`.' });
     }
   }
-  // SPEC R32: a declared secret with no value in the default provider (.env, then the environment).
+  // SPEC R42: what resolves neither from the folder, its parents nor the preloaded set.
+  const roots = [...new Set(definitions.flatMap((d) => [d.folder, dirname(d.file)]))];
+  for (const use of findPackageUses(definitions.map((d) => d.file), roots, preloaded)) {
+    if (use.resolvedFrom !== null) continue;
+    const code = use.preloaded ? 'preloaded-not-installed' : use.declaredIn !== null ? 'not-installed' : 'undeclared-package';
+    advice.push({ level: 'error', code, file: use.file, line: use.line, message: packageAdvice(use, folder, cwd) });
+  }
+  // SPEC R32: a declared secret with no value in the default provider (the environment, then .env).
   const resolver = createSecretsResolver(null, hostEnv);
   const missing = new Map<string, string>();
   for (const definition of definitions) {
@@ -116,7 +92,8 @@ export async function diagnoseFolder(folder: string, definitions: readonly Funct
     for (const name of definition.secrets) if (values[name] === undefined && !missing.has(name)) missing.set(name, definition.configFile);
   }
   for (const [name, configFile] of missing) {
-    advice.push({ level: 'error', code: 'secret-missing', file: configFile, message: `declares the secret ${name}, which has no value: add ${name}=… to ${join(folder, '.env')} (HubSpot's local tools use it), or set it in the environment.` });
+    advice.push({ level: 'error', code: 'secret-missing', file: configFile, message: `declares the secret ${name}, which has no value: run \`hubspot-functions secrets add ${name}\` (it writes ${join(folder, '.env')}), or set it in the environment.` });
   }
-  return advice;
+  // By file, then line: the order a reader goes through the folder in.
+  return advice.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? Infinity) - (b.line ?? Infinity)));
 }

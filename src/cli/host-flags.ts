@@ -6,12 +6,56 @@ import { resolve } from 'node:path';
 import { parse as parseDotEnv } from 'dotenv';
 import type { BudgetStore } from '../limits/budget-store';
 import type { LogStore } from '../logs/log-store';
+import { isPreloadedName, PRELOADED_PACKAGES } from '../preloaded/preloaded-packages';
 import type { AllOptions } from '../options';
 import type { CliIo } from './cli-io';
 import { CliUsageError } from './usage-error';
 
+/** parseArgs specs of the preloaded-set flags (SPEC R42), shared by every command that resolves packages. */
+export const PRELOADED_FLAGS = {
+  'preloaded-dir': { type: 'string' },
+  preloaded: { type: 'string', multiple: true },
+} as const;
+
+/** The parsed values of PRELOADED_FLAGS. */
+export interface PreloadedFlagValues {
+  'preloaded-dir'?: string;
+  preloaded?: string[];
+}
+
+/**
+ * The `preloaded` option from `--preloaded-dir <dir>` and `--preloaded <name>@<range>` (repeatable;
+ * `<name>@off` leaves one package out, `off` the whole set); undefined when neither is given.
+ * @throws CliUsageError for a value that names no preloaded package
+ */
+export function parsePreloadedFlags(values: PreloadedFlagValues, io: Pick<CliIo, 'cwd'>): AllOptions['preloaded'] {
+  const given = values.preloaded ?? [];
+  if (given.includes('off')) {
+    if (given.length > 1 || values['preloaded-dir'] !== undefined) throw new CliUsageError('--preloaded off turns the preloaded set off; it takes no other --preloaded or --preloaded-dir.');
+    return false;
+  }
+  if (given.length === 0 && values['preloaded-dir'] === undefined) return undefined;
+  const versions: Record<string, string | false> = {};
+  for (const value of given) {
+    const at = value.indexOf('@', 1);
+    const name = at === -1 ? value : value.slice(0, at);
+    const spec = at === -1 ? '' : value.slice(at + 1);
+    if (!isPreloadedName(name) || spec === '') {
+      throw new CliUsageError(`--preloaded takes <package>@<range> for one of ${Object.keys(PRELOADED_PACKAGES).join(', ')} (or <package>@off, or off); got "${value}".`);
+    }
+    // A relative `file:` spec is relative to where the command runs, not to the cache.
+    const local = /^file:(?!\/)(.+)$/.exec(spec);
+    versions[name] = spec === 'off' ? false : local === null ? spec : `file:${resolve(io.cwd, local[1])}`;
+  }
+  return {
+    ...(values['preloaded-dir'] === undefined ? {} : { dir: resolve(io.cwd, values['preloaded-dir']) }),
+    ...(given.length > 0 ? { versions } : {}),
+  };
+}
+
 /** parseArgs specs of the shared flags. */
 export const HOST_FLAGS = {
+  ...PRELOADED_FLAGS,
   prefix: { type: 'string' },
   isolation: { type: 'string' },
   'env-file': { type: 'string', multiple: true },
@@ -22,7 +66,7 @@ export const HOST_FLAGS = {
 } as const;
 
 /** The parsed values of HOST_FLAGS. */
-export interface HostFlagValues {
+export interface HostFlagValues extends PreloadedFlagValues {
   prefix?: string;
   isolation?: string;
   'env-file'?: string[];
@@ -68,8 +112,12 @@ export function buildHostOptions(values: HostFlagValues, io: CliIo, shared: { lo
   loadEnvFiles(values['env-file'] ?? [], io);
   const options: AllOptions = {};
   if (values.prefix !== undefined) options.prefix = values.prefix;
+  const preloaded = parsePreloadedFlags(values, io);
+  if (preloaded !== undefined) options.preloaded = preloaded;
   if (values.isolation !== undefined) {
-    if (values.isolation !== 'worker' && values.isolation !== 'inline') throw new CliUsageError(`--isolation must be "worker" or "inline"; got "${values.isolation}".`);
+    if (values.isolation !== 'process' && values.isolation !== 'worker' && values.isolation !== 'inline') {
+      throw new CliUsageError(`--isolation must be "process", "worker" or "inline"; got "${values.isolation}".`);
+    }
     options.isolation = values.isolation;
   }
   if (values['account-id'] !== undefined) {

@@ -1,11 +1,12 @@
-// The `hubspot-functions` command line (issue #6): one module per command, flags parsed with
-// node:util parseArgs. Exit codes: 0 success, 1 a failure the command reports (invalid
+// The `hubspot-functions` command line (issues #6, #11): one module per command, flags parsed
+// with node:util parseArgs. Exit codes: 0 success, 1 a failure the command reports (invalid
 // configuration for validate, a 5xx for invoke, a failed folder for install), 2 a usage error.
 import { createProcessIo, writeLine, type CliIo } from './cli-io';
 import { runDoctor } from './command-doctor';
 import { runInstall } from './command-install';
 import { runInvoke } from './command-invoke';
 import { runLogs } from './command-logs';
+import { runSecrets } from './command-secrets';
 import { runServe } from './command-serve';
 import { runValidate } from './command-validate';
 import { CliUsageError } from './usage-error';
@@ -39,9 +40,14 @@ Commands:
       --instance <name>       Only this instance's records
       --json                  One JSON record a line
       --dashboard-token <t>   The dashboard's token ($HUBSPOT_FUNCTIONS_DASHBOARD_TOKEN)
-  validate [paths...]         Check configuration and function files without serving (--json)
+  validate [paths...]         Every configuration, file and package problem, without serving (--json)
   doctor [paths...]           Migration advice for folders that ran on HubSpot (--json)
-  install [paths...]          npm install in every functions folder with a package.json
+  install [paths...]          Each folder's package.json dependencies and HubSpot's preloaded packages
+      --concurrency <n>       Folders installed at once (default: 4)
+      --force                 Run npm even where everything looks installed
+  secrets list [paths...]     Every declared secret, its functions and where its value comes from (--json)
+  secrets add <NAME> [paths...]     Write a value (hidden prompt, or stdin) to the folders' .env
+  secrets delete <NAME> [paths...]  Remove it from the folders' .env
   invoke <target> [paths...]  Run one function without a server; target: a URL path or a name
       --method, -X <m>        HTTP method (default: the function's first)
       --query <q>             Query string, e.g. 'a=1&a=2'
@@ -49,9 +55,14 @@ Commands:
       --header, -H 'K: V'     Request header (repeatable)
       --json                  Print the response and its record as one JSON object
 
+Options of install, validate, doctor, serve and invoke (HubSpot's preloaded packages):
+  --preloaded-dir <dir>       Where they are installed (default: $HUBSPOT_FUNCTIONS_PRELOADED_DIR,
+                              else node_modules/.cache/hubspot-functions/preloaded)
+  --preloaded <pkg>@<range>   Another version of one (repeatable); <pkg>@off drops it, off drops all
+
 Options of serve and invoke:
   --prefix <path>             URL prefix instead of /_hcms/api and /hs/serverless
-  --isolation worker|inline   Where functions run
+  --isolation <mode>          Where functions run: process (default), worker or inline
   --env-file <file>           Load variables (secrets, HUBSPOT_ACCOUNT_ID) from a dotenv file
   --account-id <n>            context.accountId (default: $HUBSPOT_ACCOUNT_ID, else 0)
   --timeout <ms>              Per-invocation timeout (default: 10000, HubSpot's 10 s)
@@ -60,13 +71,14 @@ Options of serve and invoke:
                               shares every instance's records there (default: $HUBSPOT_FUNCTIONS_REDIS_URL)
 `;
 
-const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
+const COMMANDS: Record<string, (args: string[], io: CliIo) => number | Promise<number>> = {
   serve: runServe,
   validate: runValidate,
   doctor: runDoctor,
   install: runInstall,
   invoke: runInvoke,
   logs: runLogs,
+  secrets: runSecrets,
 };
 
 /**

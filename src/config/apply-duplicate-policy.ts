@@ -10,12 +10,14 @@ import { canonicalPath } from '../routing/canonical-path';
  * Checks definitions (in mount order) for duplicate routes; returns the definitions that still
  * serve something. Under `last-wins` an earlier entry loses the taken methods, and is dropped
  * when it has none left.
+ * @param errors collects every duplicate under `'error'` instead of throwing the first (validate)
  * @throws HubSpotFunctionsError HSF_CONFIG_DUPLICATE_ROUTE under `'error'`
  */
 export function applyDuplicatePolicy(
   definitions: readonly FunctionDefinition[],
   mode: 'error' | 'last-wins',
   warn: WarningSink,
+  errors?: HubSpotFunctionsError[],
 ): FunctionDefinition[] {
   const owners = new Map<string, FunctionDefinition>();
   for (const definition of definitions) {
@@ -27,9 +29,12 @@ export function applyDuplicatePolicy(
       owners.set(key, definition);
       if (earlier === undefined) continue;
       if (mode === 'error') {
-        throw new HubSpotFunctionsError('HSF_CONFIG_DUPLICATE_ROUTE',
+        const error = new HubSpotFunctionsError('HSF_CONFIG_DUPLICATE_ROUTE',
           `${method} ${definition.path} is served twice: by ${describeEntry(earlier)} and by ${describeEntry(definition)}. ` +
             'Rename one of the paths, remove one entry, or pass `duplicateRoutes: \'last-wins\'` to let the later one win.');
+        if (errors === undefined) throw error;
+        errors.push(error);
+        continue;
       }
       earlier.methods = earlier.methods.filter((m) => m !== method);
       const left = earlier.methods.length === 0 ? ' It serves nothing else and is dropped.' : '';

@@ -2,6 +2,7 @@
 // path (SPEC R10, R11), and the checks that need the merged environment and secrets (SPEC R7).
 import path from 'node:path';
 import type { FunctionDefinition } from '../definitions';
+import { HubSpotFunctionsError } from '../errors';
 import type { FunctionKind, FunctionsWarning } from '../types';
 import { createWarning, reportWarning, type WarningSink } from './config-warnings';
 import { invalid, type ValueLocation } from './read-config-values';
@@ -36,6 +37,27 @@ export interface BuildContext {
   cwd: string;
   prefix: { designManager: string; projects: string };
   warn: WarningSink;
+  /**
+   * Where configuration errors go when a reader should go on (validate reports every one);
+   * without it the first error throws, as mounting needs (SPEC R7).
+   */
+  errors?: HubSpotFunctionsError[];
+}
+
+/**
+ * Runs one part of reading a configuration. Its HubSpotFunctionsError is thrown, or, when the
+ * context collects errors, recorded (the caller then skips what depended on it) and `fallback`
+ * returned; `failed.value` says whether that happened.
+ */
+export function attempt<T>(context: BuildContext, failed: { value: boolean }, read: () => T, fallback: T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (context.errors === undefined || !(error instanceof HubSpotFunctionsError)) throw error;
+    context.errors.push(error);
+    failed.value = true;
+    return fallback;
+  }
 }
 
 /**

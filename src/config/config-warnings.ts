@@ -2,22 +2,9 @@
 // warning names the absolute file, the JSON path and what to do.
 import type { FunctionDefinition } from '../definitions';
 import type { FunctionsWarning } from '../types';
+import type { WarningCode } from '../warnings';
 
-/** Every configuration warning code, with what it means (SPEC R7, R8). */
-export const WARNING_CODES = {
-  HSF_WARN_NO_CONFIG: 'A `.functions` folder found by the search has no serverless.json; it is skipped',
-  HSF_WARN_NO_FUNCTIONS: 'A serverless.json declares no `endpoints` and no `appFunctions`',
-  HSF_WARN_UNKNOWN_KEY: 'A key HubSpot does not define; it is ignored',
-  HSF_WARN_ENV_COERCED: 'A non-string `environment` value was turned into a string',
-  HSF_WARN_RESERVED_ENV: 'An environment or secret name that AWS Lambda reserves (`AWS_*`, `_HANDLER`, `LAMBDA_*`, `TZ`)',
-  HSF_WARN_SECRET_SHADOWS_ENV: 'A secret has the same name as an environment variable; the secret wins',
-  HSF_WARN_SECRET_LIMIT: 'More than 50 distinct secrets, HubSpot\'s account limit',
-  HSF_WARN_ENDPOINT_LIMIT: 'More than 100 endpoints, HubSpot\'s account limit',
-  HSF_WARN_DUPLICATE_ROUTE: 'With `duplicateRoutes: \'last-wins\'`, a later function took over a method and path',
-} as const;
-
-/** One of the stable warning codes. */
-export type WarningCode = keyof typeof WARNING_CODES;
+export type { WarningCode } from '../warnings';
 
 /** Receives each warning as it is found. */
 export type WarningSink = (warning: FunctionsWarning) => void;

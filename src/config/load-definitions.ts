@@ -6,7 +6,7 @@ import type { FunctionDefinition } from '../definitions';
 import { HubSpotFunctionsError } from '../errors';
 import type { FunctionsWarning } from '../types';
 import { applyDuplicatePolicy } from './apply-duplicate-policy';
-import type { BuildContext } from './build-definition';
+import { attempt, type BuildContext } from './build-definition';
 import { createWarning, type WarningSink } from './config-warnings';
 import { discoverSources } from './discover-sources';
 import { readHsmeta } from './read-hsmeta';
@@ -20,6 +20,11 @@ export interface LoadDefinitionsOptions {
   duplicateRoutes: 'error' | 'last-wins';
   /** Where relative sources resolve and what ids are relative to. @default process.cwd() */
   cwd?: string;
+  /**
+   * Collects every configuration error and goes on (what validate reports), instead of throwing
+   * the first (what mounting does, SPEC R7). The messages are the same either way.
+   */
+  errors?: HubSpotFunctionsError[];
 }
 
 // HubSpot's account limits (SPEC R7): past them a deploy to HubSpot would fail.
@@ -47,31 +52,39 @@ export function loadDefinitions(
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const warnings: FunctionsWarning[] = [];
   const warn: WarningSink = (w) => { warnings.push(w); };
-  const context: BuildContext = { cwd, prefix: options.prefix, warn };
+  const errors = options.errors;
+  const context: BuildContext = { cwd, prefix: options.prefix, warn, ...(errors ? { errors } : {}) };
+  // One configuration file at a time: with a collector, a file that cannot be read at all (invalid
+  // JSON, not an object) is one error and the next file is read.
+  const read = <T>(fn: () => T, fallback: T): T => attempt(context, { value: false }, fn, fallback);
 
   const all: FunctionDefinition[] = [];
   for (const source of discoverSources(list, cwd, warn)) {
     let served = 0;
     for (const config of source.configs) {
+      const errorsBefore = errors?.length ?? 0;
       if (config.type === 'serverless') {
-        all.push(...readServerlessJson(config.folder, config.configFile, context));
+        all.push(...read(() => readServerlessJson(config.folder, config.configFile, context), []));
         served += 1;
       } else {
-        const definition = readHsmeta(config.file, context);
+        const definition = read(() => readHsmeta(config.file, context), null);
         if (definition !== null) all.push(definition);
-        if (definition !== null) served += 1;
+        // An app function with errors still counts: it is reported, not "no functions".
+        if (definition !== null || (errors?.length ?? 0) > errorsBefore) served += 1;
       }
     }
     // hsmeta files of other types (cards, settings) are found too; a source of only those serves nothing.
     if (source.configs.length > 0 && served === 0) {
-      throw new HubSpotFunctionsError('HSF_SOURCE_NOT_FOUND',
-        `${source.source} holds no functions: its *-hsmeta.json files describe no "app-function". ` +
-          'Pass a `.functions` folder, or a project folder with an app-function hsmeta file.');
+      read(() => {
+        throw new HubSpotFunctionsError('HSF_SOURCE_NOT_FOUND',
+          `${source.source} holds no functions: its *-hsmeta.json files describe no "app-function". ` +
+            'Pass a `.functions` folder, or a project folder with an app-function hsmeta file.');
+      }, undefined);
     }
   }
   all.forEach((definition, index) => { definition.order = index; });
 
-  const definitions = applyDuplicatePolicy(all, options.duplicateRoutes, warn);
+  const definitions = applyDuplicatePolicy(all, options.duplicateRoutes, warn, errors);
   checkAccountLimits(definitions, warn);
   return { definitions, warnings };
 }

@@ -5,7 +5,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { FunctionDefinition } from '../definitions';
 import type { FunctionsWarning } from '../types';
-import { buildDefinition, type BuildContext } from './build-definition';
+import { attempt, buildDefinition, type BuildContext } from './build-definition';
 import { createWarning, formatJsonPath } from './config-warnings';
 import { parseMethods } from './parse-methods';
 import { readJsonFile } from './read-json-file';
@@ -16,40 +16,49 @@ const TOP_KEYS = ['uid', 'type', 'config', '$schema'] as const;
 const CONFIG_KEYS = ['entrypoint', 'endpoint', 'secretKeys'] as const;
 const ENDPOINT_KEYS = ['path', 'methods'] as const;
 
-/** Reads an hsmeta file; returns null when it describes something other than an app function. */
+/**
+ * Reads an hsmeta file; returns null when it describes something other than an app function, or
+ * (with `context.errors`) when it has errors, which are then all recorded (SPEC R7).
+ */
 export function readHsmeta(file: string, context: BuildContext): FunctionDefinition | null {
   const top = requireObject(readJsonFile(file, 'the hsmeta file'), { file, segments: [] }, '{ "uid": "...", "type": "app-function", "config": { ... } }');
   if (top.type !== 'app-function') return null;
+  const failed = { value: false };
+  const part = <T>(read: () => T, fallback: T): T => attempt(context, failed, read, fallback);
   const pending: FunctionsWarning[] = [];
   const report = (w: FunctionsWarning): void => { pending.push(w); };
   warnUnknownKeys(top, TOP_KEYS, { file, segments: [] }, report);
-  const uid = requireString(top.uid, { file, segments: ['uid'] }, '"fetch-quote-function"');
-  const config = requireObject(top.config, { file, segments: ['config'] }, '{ "entrypoint": "/app/functions/x.js" }');
+  const uid = part(() => requireString(top.uid, { file, segments: ['uid'] }, '"fetch-quote-function"'), '');
+  const config = part(() => requireObject(top.config, { file, segments: ['config'] }, '{ "entrypoint": "/app/functions/x.js" }'), null);
+  if (config === null) return null;
   warnUnknownKeys(config, CONFIG_KEYS, { file, segments: ['config'] }, report);
-  const entrypoint = requireString(config.entrypoint, { file, segments: ['config', 'entrypoint'] }, '"/app/functions/x.js"');
+  const entrypoint = part(() => requireString(config.entrypoint, { file, segments: ['config', 'entrypoint'] }, '"/app/functions/x.js"'), null);
 
   let rawEndpoint: string | null = null;
   let methods: string[] = [];
   const endpointSegments = ['config', 'endpoint'];
   if (config.endpoint !== undefined) {
-    const endpoint = requireObject(config.endpoint, { file, segments: endpointSegments }, '{ "path": "/api/x", "methods": ["GET"] }');
-    // hsmeta says `methods` (plural); `method`, the serverless.json spelling, is still honoured.
-    const methodKey = endpoint.methods === undefined && endpoint.method !== undefined ? 'method' : 'methods';
-    if (methodKey === 'method') {
-      report(createWarning('HSF_WARN_UNKNOWN_KEY', { file, jsonPath: formatJsonPath(...endpointSegments, 'method') },
-        'is the serverless.json spelling; hsmeta files use `methods`. It was read as `methods`.', 'Rename the key to "methods".'));
+    const endpoint = part(() => requireObject(config.endpoint, { file, segments: endpointSegments }, '{ "path": "/api/x", "methods": ["GET"] }'), null);
+    if (endpoint !== null) {
+      // hsmeta says `methods` (plural); `method`, the serverless.json spelling, is still honoured.
+      const methodKey = endpoint.methods === undefined && endpoint.method !== undefined ? 'method' : 'methods';
+      if (methodKey === 'method') {
+        report(createWarning('HSF_WARN_UNKNOWN_KEY', { file, jsonPath: formatJsonPath(...endpointSegments, 'method') },
+          'is the serverless.json spelling; hsmeta files use `methods`. It was read as `methods`.', 'Rename the key to "methods".'));
+      }
+      warnUnknownKeys(endpoint, [...ENDPOINT_KEYS, methodKey], { file, segments: endpointSegments }, report);
+      rawEndpoint = part(() => requireString(endpoint.path, { file, segments: [...endpointSegments, 'path'] }, '"/api/x"'), null);
+      methods = part(() => parseMethods(endpoint[methodKey], { file, segments: [...endpointSegments, methodKey] }), []);
     }
-    warnUnknownKeys(endpoint, [...ENDPOINT_KEYS, methodKey], { file, segments: endpointSegments }, report);
-    rawEndpoint = requireString(endpoint.path, { file, segments: [...endpointSegments, 'path'] }, '"/api/x"');
-    methods = parseMethods(endpoint[methodKey], { file, segments: [...endpointSegments, methodKey] });
   }
 
   // SPEC R4: the entrypoint's leading slash means "the project's source directory", not the disk root.
-  const sourceDir = findProjectSourceDir(file);
-  const functionFile = resolveFunctionFile(sourceDir, entrypoint.replace(/^[/\\]+/, ''),
-    { file, jsonPath: formatJsonPath('config', 'entrypoint') });
+  const functionFile = entrypoint === null ? '' : part(() => resolveFunctionFile(findProjectSourceDir(file), entrypoint.replace(/^[/\\]+/, ''),
+    { file, jsonPath: formatJsonPath('config', 'entrypoint') }), '');
+  const secrets = part(() => readSecretNames(config.secretKeys, { file, segments: ['config', 'secretKeys'] }, report), []);
+  if (failed.value) return null;
 
-  return buildDefinition({
+  return part(() => buildDefinition({
     kind: 'hsmeta',
     name: uid,
     idBase: file,
@@ -60,11 +69,11 @@ export function readHsmeta(file: string, context: BuildContext): FunctionDefinit
     folder: path.dirname(file),
     configFile: file,
     environment: {},
-    secrets: readSecretNames(config.secretKeys, { file, segments: ['config', 'secretKeys'] }, report),
+    secrets,
     isProject: true,
     entryPath: formatJsonPath('config'),
     warnings: pending,
-  }, context);
+  }, context), null);
 }
 
 /**

@@ -69,5 +69,5 @@ function isViablePrefix(prefix: string): boolean {
 function lineAndColumn(text: string, offset: number): { line: number; column: number } {
   const before = text.slice(0, offset);
   const lines = before.split('\n');
-  return { line: lines.length, column: lines[lines.length - 1]!.length + 1 };
+  return { line: lines.length, column: lines[lines.length - 1].length + 1 };
 }

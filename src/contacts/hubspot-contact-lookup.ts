@@ -117,7 +117,7 @@ export function hubspotContactLookup(options: HubSpotContactLookupOptions): Cont
     query.set('propertyMode', 'value_only');
     query.set('formSubmissionMode', 'none');
     query.set('showListMemberships', String(settings.listIds === 'legacy'));
-    const outcome = await requestHubSpotApi(`${settings.baseUrl}/contacts/v1/contact/utk/${encodeURIComponent(utk)}/profile?${query}`, {
+    const outcome = await requestHubSpotApi(`${settings.baseUrl}/contacts/v1/contact/utk/${encodeURIComponent(utk)}/profile?${query.toString()}`, {
       accessToken: settings.accessToken,
       signal,
     });

@@ -84,8 +84,8 @@ function decodeRequestId(segment: string): string | null {
 export function createDashboard(deps: {
   options: Readonly<ResolvedDashboard>;
   routes(): RouteInfo[];
-  subscribe(listener: (record: LogRecord) => void): () => void;
-  subscribeLate?(listener: (id: string, warning: RecordWarning) => void): () => void;
+  subscribe: (listener: (record: LogRecord) => void) => () => void;
+  subscribeLate?: (listener: (id: string, warning: RecordWarning) => void) => () => void;
   shared?: SharedRecords | null;
   budget?: { budgetMs: number; windowMs: number } | null;
   capacity?: number;

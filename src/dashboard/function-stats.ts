@@ -58,7 +58,7 @@ function ran(record: LogRecord): boolean {
 /** The value at `fraction` of sorted `values` (nearest rank). */
 function percentile(sorted: number[], fraction: number): number | null {
   if (sorted.length === 0) return null;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))]!;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))];
 }
 
 /** The per-function figures of one dashboard. */
@@ -76,7 +76,7 @@ export function createFunctionStats(budget: { budgetMs: number; windowMs: number
 
   const prune = (samples: Sample[], cutoff: number): void => {
     let drop = 0;
-    while (drop < samples.length && samples[drop]!.at < cutoff) drop++;
+    while (drop < samples.length && samples[drop].at < cutoff) drop++;
     if (drop > 0) samples.splice(0, drop);
   };
 

@@ -8,7 +8,8 @@ export const PRIVATE_APP_ACCESS_TOKEN = 'PRIVATE_APP_ACCESS_TOKEN';
 /**
  * Builds a function's environment: allow-listed host names, then `environment`, then the
  * declared secrets' values (a secret wins over an environment name, SPEC R7), then
- * PRIVATE_APP_ACCESS_TOKEN for project functions, then `TZ=UTC` as on Lambda (SPEC R30, R31).
+ * PRIVATE_APP_ACCESS_TOKEN for project functions, then `TZ=UTC` as on Lambda unless the function's
+ * own `environment` sets TZ (SPEC R30, R31).
  * @param secretValues the resolved values of the declared secrets (undefined: no value).
  */
 export function buildFunctionEnv(
@@ -31,8 +32,10 @@ export function buildFunctionEnv(
     const token = options.privateAppAccessToken ?? secretValues[PRIVATE_APP_ACCESS_TOKEN] ?? options.hostEnv[PRIVATE_APP_ACCESS_TOKEN];
     if (token !== undefined) put(env, PRIVATE_APP_ACCESS_TOKEN, token);
   }
-  // SPEC R30: functions run with TZ=UTC, as on Lambda, whatever the host or the config says.
-  put(env, 'TZ', 'UTC');
+  // SPEC R30: functions run with TZ=UTC, as on Lambda, whatever the host says; a function whose own
+  // `environment` names a zone gets it (issue #14: a child process runs in it; threads share the
+  // host's zone, and R7 warns that TZ is reserved).
+  put(env, 'TZ', Object.hasOwn(definition.environment, 'TZ') ? String(definition.environment.TZ) : 'UTC');
   return env;
 }
 

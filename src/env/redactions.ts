@@ -44,7 +44,7 @@ function redactValue(value: unknown, redactions: Array<[string, string]>): unkno
     let out: unknown[] | null = null;
     for (let i = 0; i < value.length; i++) {
       const next = redactValue(value[i], redactions);
-      if (next !== value[i]) (out ??= [...value])[i] = next;
+      if (next !== value[i]) (out ??= [...(value as unknown[])])[i] = next;
     }
     return out ?? value;
   }

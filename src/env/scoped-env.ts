@@ -49,13 +49,13 @@ function install(): void {
   Object.defineProperty(stand, inspect.custom, {
     configurable: true,
     enumerable: false,
-    value: (depth: number, options: object) => inspect({ ...(scopedEnv() ?? real) }, options),
+    value: (_depth: number, options: object) => inspect({ ...(scopedEnv() ?? real) }, options),
   });
   const own = (env: Env, key: string): boolean => Object.prototype.hasOwnProperty.call(env, key);
   proxy = new Proxy(stand, {
-    get(_target, key) {
+    get(_target, key): unknown {
       const env = scopedEnv();
-      if (env === undefined || typeof key === 'symbol') return Reflect.get(real, key);
+      if (env === undefined || typeof key === 'symbol') return Reflect.get(real, key) as unknown;
       // Like the real process.env, an unset name falls through to Object.prototype
       // (`process.env.hasOwnProperty('X')` works).
       return own(env, key) ? env[key] : (Object.prototype as Record<string, unknown>)[key];
@@ -94,7 +94,7 @@ function install(): void {
       if (!own(env, key)) return undefined;
       return { value: env[key], writable: true, enumerable: true, configurable: true };
     },
-  }) as NodeJS.ProcessEnv;
+  });
   process.env = proxy;
 }
 

@@ -1,5 +1,7 @@
-// Where secret values come from (SPEC R32): by default the functions folder's `.env` (HubSpot's
-// local tools use it) and then the host's environment; or an object; or a function of the name.
+// Where secret values come from (SPEC R32): an object or a function given as the `secrets`
+// option; else the host's environment (including `--env-file`), then the functions folder's
+// `.env` (HubSpot's local tools use it). A real environment variable is never overridden by a
+// file (the dotenv convention), so a deployment can override a stale `.env`.
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'dotenv';
@@ -24,7 +26,7 @@ interface CachedDotEnv {
 
 /**
  * Creates the secrets resolver for a provider (SPEC R32).
- * @param provider null for the default (`.env`, then `hostEnv`), an object, or a (possibly async) function.
+ * @param provider null for the default (`hostEnv`, then the folder's `.env`), an object, or a (possibly async) function.
  * @example
  * const secrets = createSecretsResolver(null, process.env);
  * const values = await secrets.resolve(definition); // { API_KEY: '…' }
@@ -53,7 +55,7 @@ export function createSecretsResolver(
   }
 
   async function valueOf(name: string, folder: string): Promise<string | undefined> {
-    if (provider === null) return ownValue(readDotEnv(folder), name) ?? hostEnv[name];
+    if (provider === null) return hostEnv[name] ?? ownValue(readDotEnv(folder), name);
     if (typeof provider === 'function') {
       let value;
       try {
@@ -89,4 +91,26 @@ export function createSecretsResolver(
 /** An own property's value: `constructor` or `__proto__` in a `.env` or an object is a plain name. */
 function ownValue(values: Record<string, string | undefined>, name: string): string | undefined {
   return Object.prototype.hasOwnProperty.call(values, name) ? values[name] : undefined;
+}
+
+/**
+ * The one warning for a declared secret without a value (SPEC R32): every function that declares
+ * it, and where the provider in use looked.
+ * @param declaredBy the functions that declare the secret, in mount order
+ */
+export function describeMissingSecret(name: string, declaredBy: readonly FunctionDefinition[], provider: SecretsProvider | null): string {
+  const byConfig = new Map<string, string[]>();
+  for (const d of declaredBy) byConfig.set(d.configFile, [...(byConfig.get(d.configFile) ?? []), d.name]);
+  const declared = [...byConfig].map(([file, names]) => `${names.map((n) => `"${n}"`).join(', ')} in ${file}`).join('; ');
+  let looked: string;
+  if (provider === null) {
+    const files = [...new Set(declaredBy.map((d) => join(d.folder, '.env')))];
+    looked = `The default provider looked in the host environment, then ${files.join(', ')}. ` +
+      `Run \`hubspot-functions secrets add ${name}\` (it writes the folder's .env), or set ${name} in the environment.`;
+  } else if (typeof provider === 'function') {
+    looked = `The \`secrets\` option (a function) returned no value for it. Make it return one.`;
+  } else {
+    looked = `The \`secrets\` option (an object) has no ${name} key. Add it there.`;
+  }
+  return `secret "${name}" has no value; it is declared by ${declared}. ${looked}`;
 }

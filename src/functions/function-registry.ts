@@ -3,12 +3,12 @@
 // for the route table, and secrets re-read every `secretsRefreshMs` (HubSpot's one-minute cache).
 import { availableParallelism } from 'node:os';
 import type { FunctionDefinition, Runner } from '../definitions';
-import { buildFunctionEnv } from '../env/build-function-env';
-import { redact, redactionsFor } from '../env/redactions';
-import { createSecretsResolver } from '../env/secrets';
-import { HubSpotFunctionsError } from '../errors';
+import { createSecretsResolver, type SecretsResolver } from '../env/secrets';
 import type { ResolvedOptions } from '../options';
 import type { FunctionsWarning, RouteInfo } from '../types';
+import { summarizeLoading } from './summarize-loading';
+import { prepareFunction, type PrepareContext } from './prepare-function';
+import { refreshSecretsEvery } from './refresh-secrets';
 
 /** One function of the host and what it was prepared with. */
 export interface RegisteredFunction {
@@ -37,18 +37,56 @@ export interface FunctionRegistry {
 const INLINE_LOAD_CONCURRENCY = 8;
 
 /**
- * Worker starts are CPU-bound (~60 ms each): starting more at once than there are cores only
- * slows every one of them, the one a waiting request needs included (issue #7: a 100-function
- * folder took 550 ms to its first 200 with 8 at once on one core).
+ * Worker and child-process starts are CPU-bound (~60 and ~100 ms each): starting more at once
+ * than there are cores only slows every one of them, the one a waiting request needs included
+ * (issue #7: a 100-function folder took 550 ms to its first 200 with 8 at once on one core).
  */
-function loadConcurrency(isolation: 'worker' | 'inline'): number {
-  return isolation === 'worker' ? Math.max(1, availableParallelism()) : INLINE_LOAD_CONCURRENCY;
+function loadConcurrency(isolation: ResolvedOptions['isolation']): number {
+  return isolation === 'inline' ? INLINE_LOAD_CONCURRENCY : Math.max(1, availableParallelism());
 }
 
-function sameValues(a: Record<string, string | undefined>, b: Record<string, string | undefined>): boolean {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  for (const k of keys) if (a[k] !== b[k]) return false;
-  return true;
+/**
+ * Queues every function for loading and returns what starts the queue: `concurrency` at once (a
+ * folder of 100 functions must not open 100 workers at once); a function a request wants jumps
+ * the queue (`prioritize`, issue #7). Each `prepared` gate exists from now on.
+ */
+function queueLoading(functions: readonly RegisteredFunction[], concurrency: number, resolver: SecretsResolver, context: PrepareContext): () => Promise<void> {
+  const queue = [...functions];
+  const gates = new Map<string, () => void>();
+  for (const fn of queue) fn.prepared = new Promise<void>((resolve) => gates.set(fn.definition.id, resolve));
+  async function load(fn: RegisteredFunction): Promise<void> {
+    try {
+      await prepareFunction(fn, await resolver.resolve(fn.definition), context);
+    } catch (error) {
+      fn.status = 'failed';
+      fn.error = error instanceof Error ? error.message : String(error);
+    } finally {
+      gates.get(fn.definition.id)?.();
+    }
+  }
+  for (const fn of queue) {
+    fn.prioritize = () => {
+      const i = queue.indexOf(fn);
+      if (i === -1) return;
+      queue.splice(i, 1);
+      void load(fn);
+    };
+  }
+  async function worker(): Promise<void> {
+    for (let fn = queue.shift(); fn; fn = queue.shift()) await load(fn);
+  }
+  return () => Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker)).then(() => undefined);
+}
+
+/** A function as `host.routes` lists it (SPEC R9). */
+function routeInfo(fn: RegisteredFunction): RouteInfo {
+  const d = fn.definition;
+  const info: RouteInfo = {
+    id: d.id, kind: d.kind, name: d.name, methods: [...d.methods], path: d.path, file: d.file, folder: d.folder,
+    secrets: [...d.secrets], env: Object.keys(d.environment), status: fn.status, warnings: [...d.warnings],
+  };
+  if (fn.error !== undefined) info.error = fn.error;
+  return info;
 }
 
 /** Registers the definitions and starts loading them in the background. */
@@ -58,177 +96,30 @@ export function createFunctionRegistry(
   runner: Runner,
   warn: (warning: FunctionsWarning) => void,
 ): FunctionRegistry {
-  const hostEnv = process.env;
-  const resolver = createSecretsResolver(options.secrets, hostEnv);
+  const context: PrepareContext = { options, runner, hostEnv: process.env };
+  const resolver = createSecretsResolver(options.secrets, context.hostEnv);
   const functions = new Map<string, RegisteredFunction>();
-  let closed = false;
-
-  async function prepare(fn: RegisteredFunction, secretValues: Record<string, string | undefined>): Promise<void> {
-    const def = fn.definition;
-    fn.secretValues = secretValues;
-    fn.redactions = redactionsFor(secretValues);
-    const contextSecrets: Record<string, string> = {};
-    for (const name of def.secrets) {
-      const value = secretValues[name];
-      if (value !== undefined) contextSecrets[name] = value;
-    }
-    fn.contextSecrets = contextSecrets;
-    const env = buildFunctionEnv(def, secretValues, {
-      allowList: options.envAllowList,
-      hostEnv,
-      privateAppAccessToken: secretValues.PRIVATE_APP_ACCESS_TOKEN,
-    });
-    const result = await runner.prepare({ definition: def, env, redactions: fn.redactions, memoryLimitMb: options.memoryLimitMb });
-    if (result.ok) {
-      fn.status = 'loaded';
-      delete fn.error;
-    } else {
-      fn.status = 'failed';
-      fn.error = redact(`${result.error.type}: ${result.error.message}`, fn.redactions);
-    }
-  }
-
   for (const definition of definitions) {
     functions.set(definition.id, {
-      definition,
-      status: 'pending',
-      contextSecrets: {},
-      redactions: [],
-      prepared: Promise.resolve(),
-      prioritize: () => undefined,
-      secretValues: {},
+      definition, status: 'pending', contextSecrets: {}, redactions: [], prepared: Promise.resolve(),
+      prioritize: () => undefined, secretValues: {},
     });
   }
-
-  // Bounded concurrency: a folder of 100 functions must not open 100 workers at once.
-  const queue = [...functions.values()];
-  const gates = new Map<string, () => void>();
-  for (const fn of queue) {
-    fn.prepared = new Promise<void>((resolve) => gates.set(fn.definition.id, resolve));
-  }
-  async function load(fn: RegisteredFunction): Promise<void> {
-    try {
-      await prepare(fn, await resolver.resolve(fn.definition));
-    } catch (error) {
-      fn.status = 'failed';
-      fn.error = error instanceof Error ? error.message : String(error);
-    } finally {
-      gates.get(fn.definition.id)?.();
-    }
-  }
-  async function worker(): Promise<void> {
-    for (let fn = queue.shift(); fn; fn = queue.shift()) await load(fn);
-  }
-  for (const fn of queue) {
-    // The first request to a function still queued must not wait behind a hundred others
-    // loading (issue #7: a folder of 100 endpoints, time to the first 200).
-    fn.prioritize = () => {
-      const i = queue.indexOf(fn);
-      if (i === -1) return;
-      queue.splice(i, 1);
-      void load(fn);
-    };
-  }
-
+  const all = [...functions.values()];
+  const startLoading = queueLoading(all, loadConcurrency(options.isolation), resolver, context);
   const ready = (async () => {
     // Yield once so that mounting stays synchronous and cheap (SPEC R7).
     await Promise.resolve();
-    await Promise.all(Array.from({ length: Math.min(loadConcurrency(options.isolation), queue.length) }, worker));
-    let loaded = 0;
-    let failed = 0;
-    for (const fn of functions.values()) {
-      const def = fn.definition;
-      if (fn.status === 'loaded') loaded++;
-      else {
-        failed++;
-        warn({
-          code: 'HSF_WARN_LOAD_FAILED',
-          message: `${def.file}: function "${def.name}" failed to load: ${fn.error}. Its route answers 500 until fixed.`,
-          file: def.file,
-          functionId: def.id,
-        });
-      }
-      for (const name of def.secrets) {
-        if (fn.secretValues[name] === undefined) {
-          warn({
-            code: 'HSF_WARN_SECRET_MISSING',
-            message: `${def.configFile}: secret "${name}" of "${def.name}" has no value. Add ${name}=... to ${def.folder}/.env, set it in the environment, or pass it through the "secrets" option.`,
-            file: def.configFile,
-            functionId: def.id,
-          });
-        }
-      }
-    }
-    if (options.strict && failed > 0) {
-      const names = [...functions.values()].filter((f) => f.status === 'failed').map((f) => `${f.definition.file}: ${f.error}`);
-      throw new HubSpotFunctionsError('HSF_LOAD_FAILED', `${failed} function(s) failed to load (strict mode):\n${names.join('\n')}`);
-    }
-    return { loaded, failed };
+    await startLoading();
+    return summarizeLoading(all, definitions, options, warn);
   })();
   // A strict failure must reach whoever awaits `ready`, never crash a host that did not.
   ready.catch(() => undefined);
-
-  // Secret rotation: when a value changes, the function's instances are replaced so that a
-  // top-level `const { KEY } = process.env` sees the new value (issue #3).
-  let refreshTimer: NodeJS.Timeout | undefined;
-  const withSecrets = [...functions.values()].filter((f) => f.definition.secrets.length > 0 || f.definition.isProject);
-  if (options.secretsRefreshMs > 0 && withSecrets.length > 0) {
-    let refreshing = false;
-    refreshTimer = setInterval(() => {
-      if (refreshing || closed) return;
-      refreshing = true;
-      void (async () => {
-        await ready.catch(() => undefined);
-        for (const fn of withSecrets) {
-          if (closed) break;
-          try {
-            const values = await resolver.resolve(fn.definition);
-            if (!sameValues(values, fn.secretValues)) {
-              const previous = fn.prepared;
-              fn.prepared = previous.then(() => prepare(fn, values)).catch(() => undefined);
-              await fn.prepared;
-            }
-          } catch (error) {
-            warn({
-              code: 'HSF_WARN_SECRETS_REFRESH_FAILED',
-              message: `secrets of "${fn.definition.name}" could not be re-read: ${error instanceof Error ? error.message : String(error)}. The previous values stay in use.`,
-              functionId: fn.definition.id,
-            });
-          }
-        }
-      })().finally(() => {
-        refreshing = false;
-      });
-    }, options.secretsRefreshMs);
-    refreshTimer.unref();
-  }
-
+  const stopRefreshing = refreshSecretsEvery(all, { resolver, context, ready, warn });
   return {
     functions,
     ready,
-    routes(): RouteInfo[] {
-      return [...functions.values()].map((fn) => {
-        const d = fn.definition;
-        const info: RouteInfo = {
-          id: d.id,
-          kind: d.kind,
-          name: d.name,
-          methods: [...d.methods],
-          path: d.path,
-          file: d.file,
-          folder: d.folder,
-          secrets: [...d.secrets],
-          env: Object.keys(d.environment),
-          status: fn.status,
-          warnings: [...d.warnings],
-        };
-        if (fn.error !== undefined) info.error = fn.error;
-        return info;
-      });
-    },
-    close(): void {
-      closed = true;
-      if (refreshTimer) clearInterval(refreshTimer);
-    },
+    routes: () => all.map(routeInfo),
+    close: stopRefreshing,
   };
 }

@@ -6,7 +6,8 @@ import { createRequire } from 'node:module';
 import { loadDefinitions } from '../config/load-definitions';
 import type { FunctionDefinition, Runner } from '../definitions';
 import { reserveDashboardPath } from '../dashboard/reserve-dashboard-path';
-import { createFunctionRegistry, type FunctionRegistry, type RegisteredFunction } from './function-registry';
+import type { FunctionRegistry, RegisteredFunction } from './function-registry';
+import { createGenerations, type Generation } from './generations';
 import type { ResolvedOptions } from '../options';
 import { createRouter, type Router } from '../routing/create-router';
 import type { FunctionsWarning, RouteInfo } from '../types';
@@ -30,12 +31,6 @@ export interface FunctionSet {
   close(): Promise<void>;
 }
 
-interface Generation {
-  registry: FunctionRegistry;
-  /** Ids this generation still serves; when none are left its timers stop. */
-  live: Set<string>;
-}
-
 /** Creates the function set of a host from its mount-time definitions and starts loading their modules (behind `registry.ready`). */
 export function createFunctionSet(deps: {
   source: string | string[];
@@ -55,57 +50,21 @@ export function createFunctionSet(deps: {
   // A reload reports only warnings it has not reported before.
   let seenWarnings = new Set(deps.warnings.map((w) => w.message));
 
-  // Which generation owns each function id. A registry only reaches the runner for ids it still
-  // owns, so an older registry's secret refresh never overwrites a newer instance.
-  const owner = new Map<string, number>();
-  let generations = 0;
-  const gatedRunner = (generation: number): Runner => ({
-    prepare: (spec) => owner.get(spec.definition.id) === generation ? deps.runner.prepare(spec) : Promise.resolve({ ok: true }),
-    run: (request) => deps.runner.run(request),
-    release: async () => undefined,
-    close: async () => undefined,
-  });
-
   let definitions: readonly FunctionDefinition[] = deps.definitions;
   const routerOf = (defs: readonly FunctionDefinition[]): Router => createRouter(defs, options.appFunctionsRoute ? options.prefix.projects : null);
   let router = routerOf(definitions);
-  const functions = new Map<string, RegisteredFunction>();
-  const live: Generation[] = [];
-
-  function startGeneration(defs: readonly FunctionDefinition[]): Generation {
-    const generation = ++generations;
-    for (const d of defs) owner.set(d.id, generation);
-    const entry = { registry: createFunctionRegistry(defs, options, gatedRunner(generation), warn), live: new Set(defs.map((d) => d.id)) };
-    live.push(entry);
-    return entry;
-  }
-  function dropEmptyGenerations(): void {
-    for (let i = live.length - 1; i >= 0; i--) {
-      if (live[i]!.live.size === 0) {
-        live[i]!.registry.close();
-        live.splice(i, 1);
-      }
-    }
-  }
-
-  const first = startGeneration(definitions);
-  for (const [id, fn] of first.registry.functions) functions.set(id, fn);
+  const generations = createGenerations(deps.runner, options, warn);
+  const first = generations.start(definitions);
+  const functions = new Map<string, RegisteredFunction>(first.registry.functions);
 
   const registry: FunctionRegistry = {
     functions,
     ready: first.registry.ready,
     routes(): RouteInfo[] {
-      const byId = new Map<string, RouteInfo>();
-      for (const entry of live) {
-        for (const route of entry.registry.routes()) {
-          if (functions.get(route.id) === entry.registry.functions.get(route.id)) byId.set(route.id, route);
-        }
-      }
+      const byId = generations.routes(functions);
       return definitions.map((d) => byId.get(d.id)).filter((r): r is RouteInfo => r !== undefined);
     },
-    close(): void {
-      for (const entry of live) entry.registry.close();
-    },
+    close: () => generations.close(),
   };
 
   async function reloadNow(changedFiles: readonly string[]): Promise<ReloadResult> {
@@ -122,7 +81,7 @@ export function createFunctionSet(deps: {
     forgetCachedModules(changedFiles);
     let prepared: Generation | undefined;
     if (fresh.length > 0) {
-      prepared = startGeneration(fresh);
+      prepared = generations.start(fresh);
       // Old instances keep serving until the new ones are loaded (in-flight calls finish on them).
       await prepared.registry.ready.catch(() => undefined);
     }
@@ -130,14 +89,11 @@ export function createFunctionSet(deps: {
     if (prepared) for (const [id, fn] of prepared.registry.functions) functions.set(id, fn);
     for (const d of plan.removed) {
       functions.delete(d.id);
-      owner.delete(d.id);
+      generations.forget(d.id);
       // Its instance or workers end once their calls finish (they would otherwise idle on).
       void deps.runner.release(d.id);
     }
-    for (const d of [...plan.removed, ...fresh]) {
-      for (const entry of live) if (entry !== prepared) entry.live.delete(d.id);
-    }
-    dropEmptyGenerations();
+    generations.handOver([...plan.removed, ...fresh].map((d) => d.id), prepared);
     definitions = next.definitions;
     router = routerOf(definitions);
     const failed = fresh.filter((d) => functions.get(d.id)?.status === 'failed').map((d) => d.id);

@@ -18,6 +18,7 @@ import { createPipeline } from '../pipeline/create-pipeline';
 import type { FrameworkRequestInfo } from '../request/endpoint-request';
 import { writeInternalError } from '../response/error-response';
 import { createInlineRunner } from '../runner/inline-runner';
+import { createProcessRunner } from '../runner/process-runner';
 import { createWorkerRunner } from '../runner/worker-runner';
 import { createInvocationTelemetry } from '../telemetry/invocation-telemetry';
 import type { FunctionsWarning, HostHealth, LogRecord, RouteInfo } from '../types';
@@ -80,6 +81,7 @@ function createRunner(options: ResolvedOptions, warn: (warning: FunctionsWarning
     warn({ code, message: `request ${event.requestId} (${event.functionId}): ${event.message}`, functionId: event.functionId });
   };
   if (options.isolation === 'inline') return createInlineRunner({ closeTimeoutMs: options.closeTimeoutMs, onEvent });
+  if (options.isolation === 'process') return createProcessRunner({ ...options, onEvent });
   return createWorkerRunner({ ...options, onEvent });
 }
 
@@ -118,7 +120,8 @@ export function createFunctionsHost(source: string | string[], options: AllOptio
   const { definitions, warnings } = loadDefinitions(source, { prefix: resolved.prefix, duplicateRoutes: resolved.duplicateRoutes });
   reserveDashboardPath(definitions, resolved.dashboard?.path ?? null);
   for (const w of warnings) warn(w);
-  warnIfHostNotUtc(resolved.isolation, warn);
+  // A child process gets its own TZ (SPEC R30); threads and inline share the host's zone.
+  if (resolved.isolation !== 'process') warnIfHostNotUtc(resolved.isolation, warn);
 
   const production = process.env.NODE_ENV === 'production';
   // Records also go to the shared log store (issue #15); its outages are one warning each.

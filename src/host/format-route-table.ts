@@ -16,11 +16,11 @@ export function formatRouteTable(routes: readonly RouteInfo[], baseUrl: string, 
     r.status,
   ]);
   const header = ['URL', 'METHODS', 'FILE', 'SECRETS', 'ENV', 'STATUS'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
   const out = [line(header)];
   routes.forEach((route, i) => {
-    out.push(line(rows[i]!));
+    out.push(line(rows[i]));
     for (const w of route.warnings) out.push(`    ! ${w}`);
     if (route.error) out.push(`    ! ${route.error}`);
   });

@@ -97,7 +97,7 @@ export function createInvoker(deps: {
     if (found.length > 1) {
       throw new HubSpotFunctionsError('HSF_INVOKE_AMBIGUOUS', `invoke("${target}"): ${found.length} functions have that name (${found.map((d) => d.id).join(', ')}). Invoke by URL path instead.`);
     }
-    return found[0]!;
+    return found[0];
   }
 
   /** A URL path (with its query) or a name, resolved as a request to it would be. */

@@ -14,15 +14,15 @@ const MAX_TRACKED = 256;
 
 /** The records of one host. */
 export interface RecordHub {
-  emit(record: LogRecord): void;
+  readonly emit: (record: LogRecord) => void;
   /** Whether a sink, a listener or a log store wants records now. */
-  listening(): boolean;
+  readonly listening: () => boolean;
   /** Adds a listener; returns the function that removes it. */
-  subscribe(listener: (record: LogRecord) => void): () => void;
+  readonly subscribe: (listener: (record: LogRecord) => void) => () => void;
   /** A warning raised by the invocation `requestId` (a runner's late event). */
-  warn(requestId: string, warning: RecordWarning): void;
+  readonly warn: (requestId: string, warning: RecordWarning) => void;
   /** Listens for warnings raised after their record was emitted; returns the function that stops it. */
-  subscribeLate(listener: (requestId: string, warning: RecordWarning) => void): () => void;
+  readonly subscribeLate: (listener: (requestId: string, warning: RecordWarning) => void) => () => void;
 }
 
 function safely<A extends unknown[]>(fn: (...args: A) => void, ...args: A): void {

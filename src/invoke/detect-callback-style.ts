@@ -4,7 +4,10 @@
 import { parse } from 'acorn';
 import type { Node } from 'acorn';
 
-const cache = new WeakMap<Function, boolean>();
+/** Any function: only its parameter list is read. */
+type AnyFunction = (...args: never[]) => unknown;
+
+const cache = new WeakMap<AnyFunction, boolean>();
 
 // fn.toString() returns the source text of the function itself, in one of these forms:
 //   function [name](params) {}    async function [name](params) {}    function* …
@@ -26,7 +29,7 @@ interface FunctionNode extends Node {
  * Whether `fn` declares two or more parameters, or a rest parameter: then it is called with
  * `sendResponse` and waited for until it calls back or times out (SPEC R41). Cached per function.
  */
-export function detectCallbackStyle(fn: Function): boolean {
+export function detectCallbackStyle(fn: AnyFunction): boolean {
   const known = cache.get(fn);
   if (known !== undefined) return known;
   const params = readParams(fn);
@@ -37,7 +40,7 @@ export function detectCallbackStyle(fn: Function): boolean {
 }
 
 /** The parameter nodes of `fn`'s source, or null when it cannot be parsed. */
-function readParams(fn: Function): Node[] | null {
+function readParams(fn: AnyFunction): Node[] | null {
   let source: string;
   try {
     source = Function.prototype.toString.call(fn);
@@ -65,16 +68,16 @@ function tryParse(code: string): FunctionNode | null {
   switch (expression.type) {
     case 'FunctionExpression':
     case 'ArrowFunctionExpression':
-      return expression as FunctionNode;
+      return expression;
     case 'ObjectExpression': {
       const property = expression.properties[0];
       return property !== undefined && property.type === 'Property' && property.value.type === 'FunctionExpression'
-        ? (property.value as FunctionNode)
+        ? (property.value)
         : null;
     }
     case 'ClassExpression': {
       const member = expression.body.body[0];
-      return member !== undefined && member.type === 'MethodDefinition' ? (member.value as FunctionNode) : null;
+      return member !== undefined && member.type === 'MethodDefinition' ? (member.value) : null;
     }
     default:
       return null;

@@ -6,7 +6,10 @@ import { parse } from 'acorn';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { packageNameOf } from '../analysis/package-name';
 import { HubSpotFunctionsError } from '../errors';
+import { isPreloadedName, type PreloadedPaths } from '../preloaded/preloaded-packages';
+import { syncEsmPreloadedResolution } from '../preloaded/resolve-preloaded';
 import type { ServerlessFunction } from '../types';
 
 /** Node's CommonJS internals used to compile a module outside the shared require cache. */
@@ -23,16 +26,19 @@ let loads = 0;
 /**
  * Loads `file` and returns its `main` export, as a fresh module instance for `instanceKey`
  * (SPEC R9): CommonJS, or an ES module for `.mjs` and `.js` under `"type": "module"` (SPEC R40);
- * its `require()` resolves from its own folder (SPEC R42). Every failure is
- * HSF_FUNCTION_LOAD_FAILED naming the file, with the original error as `cause`.
+ * its `require()` resolves from its own folder (SPEC R42), then from the installed preloaded
+ * packages registered with retainPreloadedResolution. Every failure is HSF_FUNCTION_LOAD_FAILED
+ * naming the file, with the original error as `cause`.
+ * @param preloaded the installed preloaded packages; an ES module that may import one gets the loader hook
  * @example
  * const main = await loadFunctionModule('/app/hello.functions/hello.js', 'hello.functions#hello');
  */
-export async function loadFunctionModule(file: string, instanceKey: string): Promise<ServerlessFunction> {
+export async function loadFunctionModule(file: string, instanceKey: string, preloaded: PreloadedPaths = {}): Promise<ServerlessFunction> {
   const source = await readSource(file);
   const esm = (await isEsModule(file)) || hasModuleSyntax(file, source);
   let exported: unknown;
   try {
+    if (esm && mayImportPreloaded(source, preloaded)) await syncEsmPreloadedResolution();
     exported = esm ? await importEsm(file, instanceKey) : compileCommonJs(file, source);
   } catch (cause) {
     throw new HubSpotFunctionsError('HSF_FUNCTION_LOAD_FAILED', loadErrorMessage(file, cause), { cause });
@@ -136,19 +142,46 @@ function compileCommonJs(file: string, source: string): unknown {
   return instance.exports;
 }
 
+/**
+ * Whether an ES module may import an installed preloaded package: it names one, or it imports
+ * relative files (which may). The loader hook costs a thread; a module that cannot need it skips it.
+ */
+function mayImportPreloaded(source: string, preloaded: PreloadedPaths): boolean {
+  const names = Object.keys(preloaded);
+  if (names.length === 0) return false;
+  const quoted = names.map((n) => n.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|');
+  return new RegExp(`['"\`](?:(?:${quoted})(?:/[^'"\`]*)?|\\.\\.?/[^'"\`]*)['"\`]`).test(source);
+}
+
 /** Imports an ES module under a URL of its own, so each instance has its own module state (SPEC R9). */
 async function importEsm(file: string, instanceKey: string): Promise<unknown> {
   const url = `${pathToFileURL(file).href}?instance=${encodeURIComponent(instanceKey)}&load=${++loads}`;
   return await import(url);
 }
 
+/** The specifier a "Cannot find module/package" error names, or null for any other error. */
+function missingSpecifierOf(cause: unknown): string | null {
+  const code = (cause as { code?: unknown } | null)?.code;
+  if (code !== 'MODULE_NOT_FOUND' && code !== 'ERR_MODULE_NOT_FOUND') return null;
+  return /Cannot find (?:module|package) '([^']+)'/.exec((cause as Error).message)?.[1] ?? null;
+}
+
 function loadErrorMessage(file: string, cause: unknown): string {
-  const detail = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+  const specifier = missingSpecifierOf(cause);
+  const message = cause instanceof Error ? cause.message : String(cause);
+  // A missing module's "Require stack" only repeats the file this message names.
+  const detail = cause instanceof Error ? `${cause.name}: ${specifier === null ? message : message.split('\n')[0]}` : message;
   // ES module syntax in a `.js` file that Node reads as CommonJS (before Node 20.19).
   const esmSyntax = cause instanceof SyntaxError &&
     /Cannot use import statement|Unexpected token 'export'|import\.meta/.test(cause.message);
-  const fix = esmSyntax
-    ? 'It uses ES module syntax: rename it to .mjs or add "type": "module" to its package.json.'
-    : 'Fix the error at the top level of the file (it runs once, when the function loads).';
+  const missing = specifier === null ? null : packageNameOf(specifier);
+  let fix: string;
+  if (esmSyntax) fix = 'It uses ES module syntax: rename it to .mjs or add "type": "module" to its package.json.';
+  else if (missing !== null && isPreloadedName(missing)) {
+    fix = `"${missing}" is one of HubSpot's preloaded packages: run \`hubspot-functions install\` to provide it (or declare your own version in the folder's package.json).`;
+  } else if (missing !== null) {
+    fix = `The package "${missing}" is not installed: declare it in the folder's package.json ("dependencies") and run \`hubspot-functions install\`.`;
+  } else if (specifier !== null) fix = `The file it requires, "${specifier}", does not exist: fix the path.`;
+  else fix = 'Fix the error at the top level of the file (it runs once, when the function loads).';
   return `The function file ${file} failed to load: ${detail}. ${fix}`;
 }

@@ -1,16 +1,21 @@
 // The execution budget per account (SPEC R55) and the figures behind `context.limits` (SPEC R28).
 //
-// Reservation: admission reserves time up front, atomically in the store, and the measured wall
-// time replaces the reservation when the call ends. The reservation is an estimate, not the whole
-// timeout: twice the account's running average execution time (or the average over all accounts),
-// capped by the call's `timeoutMs` and by the budget; before anything has been measured it is the
-// whole `timeoutMs`. Reserving the whole timeout would refuse requests while most of the budget is
-// still unspent (a 10 s timeout would turn away every request in the last 10 s of budget).
+// Admission charges what ran, as HubSpot counts it: a call is refused only when the account's
+// time in the window has reached the budget, that is settled calls (their measured time, in the
+// buckets they ran in: sliding-window.ts) plus the calls in flight (the larger of what they have
+// used so far and what their functions are estimated to take: in-flight.ts). A function never
+// measured is estimated at 0, never at its timeout, so a burst on a fresh server is admitted
+// while budget is left. The check and the charge are one atomic step in the store (the memory
+// store's synchronous code; one Lua script in Redis, on Redis's clock).
 //
-// Guarantee: at every admission, settled time plus outstanding reservations in the window stay
-// within the budget. So the execution time admitted in a window never exceeds the budget plus the
-// overrun of the calls in flight: at most, for each call in flight, its `timeoutMs` minus its
-// reservation (zero for calls reserved at their full timeout).
+// Bound: at every admission the charge is under the budget, and the charge is at least what has
+// run in the window. After the last admission only the calls then in flight can add time, so
+// the execution time that runs in any window is under the budget plus, for each call in flight at
+// the last admission (that call included), its timeout minus what it had used by then: less than
+// the budget + (calls in flight) × timeout. Estimates shrink it in practice (a slow function is
+// charged its expected time up front). Outside the bound: admissions while the store is down with
+// `failOpen` (uncounted), calls still running after their entry expired (in-flight.ts), and the
+// window's resolution (it holds `windowMs` to `windowMs` + one bucket).
 //
 // Store failures: every store call is raced against STORE_DEADLINE_MS. When it fails or is slow,
 // the request is admitted uncounted (`failOpen: true`, the default) or refused with
@@ -24,8 +29,6 @@ import { createStoreHealth, describeFailure, raceDeadline, STORE_DEADLINE_MS, ty
 
 /** The default budget (HubSpot: 600 execution-seconds per minute, SPEC R55). */
 const DEFAULT_BUDGET_MS = 600_000;
-/** Reservation = this many times the average execution time (headroom for slower calls). */
-const RESERVE_HEADROOM = 2;
 
 /** The answer to one admission. */
 export interface Admission {
@@ -34,52 +37,176 @@ export interface Admission {
   limits: Limits;
   /** Whole seconds (≥ 1) until the window frees enough, when refused; 0 when admitted. */
   retryAfterSeconds: number;
-  /** Replaces the reservation with the measured time. A no-op when refused; never throws. */
+  /** Ends the call: its measured time joins the window. A no-op when refused; never throws. */
   settle(actualMs: number): void;
 }
 
 /** Admits or refuses executions against each account's budget. */
 export interface Limiter {
-  admit(accountId: number, timeoutMs: number): Promise<Admission>;
+  /**
+   * @param functionId the function's definition id: its own running average is its estimate.
+   * Synchronous when the store answers synchronously (the memory store), else a promise.
+   */
+  admit(accountId: number, functionId: string, timeoutMs: number): Admission | Promise<Admission>;
   /** Releases what the limiter created (a store passed in options stays the caller's to close). */
   close(): Promise<void>;
 }
 
 const NO_OP = (): void => {};
 
-/** How much of the budget one call reserves at admission (see the comment at the top). */
-export function computeReservation(average: number | null, timeoutMs: number, budgetMs: number): number {
-  const cap = Math.max(1, Math.min(Math.ceil(timeoutMs), budgetMs));
-  if (average === null) return cap;
-  return Math.min(cap, Math.max(1, Math.ceil(average * RESERVE_HEADROOM)));
-}
-
-/** Executions of average length that fit in `remainingMs` (SPEC R28: finite, integer ≥ 0). */
+/**
+ * Executions of `averageMs` that fit in `remainingMs` (SPEC R28: finite, integer ≥ 0). Before a
+ * function is measured its timeout stands in: how many certainly fit.
+ */
 export function estimateExecutions(remainingMs: number, averageMs: number): number {
   return Math.max(0, Math.floor(remainingMs / Math.max(1, averageMs)));
 }
 
 function createOffLimiter(estimate: DurationEstimate): Limiter {
   return {
-    async admit(accountId, timeoutMs) {
+    admit(_accountId, functionId, timeoutMs) {
       // SPEC R28: still finite figures, the default budget as if untouched.
-      const average = estimate.average(accountId) ?? Math.max(1, timeoutMs);
+      const average = estimate.average(functionId) ?? timeoutMs;
       return {
         admitted: true,
         limits: { timeRemaining: DEFAULT_BUDGET_MS, executionsRemaining: estimateExecutions(DEFAULT_BUDGET_MS, average) },
         retryAfterSeconds: 0,
-        settle: (actualMs) => estimate.record(accountId, actualMs),
+        settle: (actualMs) => estimate.record(functionId, actualMs),
       };
     },
     close: () => Promise.resolve(),
   };
 }
 
+/** What every admission of one limiter works with. */
+interface LimiterState {
+  rate: Readonly<ResolvedRateLimit>;
+  store: BudgetStore;
+  health: ReturnType<typeof createStoreHealth>;
+  estimate: DurationEstimate;
+}
+
+/** One admission being decided. */
+interface Call {
+  functionId: string;
+  average: number | null;
+  timeoutMs: number;
+  request: ReserveRequest;
+}
+
+function settleInStore(state: LimiterState, request: ReserveRequest, reservationId: string, actualMs: number): void {
+  try {
+    const settling = state.store.settle({ key: request.key, reservationId, actualMs, windowMs: request.windowMs });
+    if (settling instanceof Promise) settling.catch((error: unknown) => state.health.markFailed(describeFailure({ kind: 'failed', error })));
+  } catch (error) {
+    state.health.markFailed(describeFailure({ kind: 'failed', error }));
+  }
+}
+
+/**
+ * An admitted call: `context.limits` from what is left, and a settle that counts once. `end` is
+ * the store's call id (the hot path: no closure per call) or what to do instead.
+ */
+function admitted(state: LimiterState, call: Call, result: { remainingMs: number; executions: number | null }, end: string | ((actualMs: number) => void)): Admission {
+  const { rate, estimate } = state;
+  const timeRemaining = Math.max(0, Math.floor(result.remainingMs));
+  const executionsRemaining = rate.maxExecutions !== null && result.executions !== null
+    ? Math.max(0, rate.maxExecutions - result.executions)
+    : estimateExecutions(timeRemaining, call.average ?? call.timeoutMs);
+  let settled = false;
+  return {
+    admitted: true,
+    limits: { timeRemaining, executionsRemaining },
+    retryAfterSeconds: 0,
+    settle(actualMs) {
+      if (settled) return;
+      settled = true;
+      estimate.record(call.functionId, actualMs);
+      if (typeof end === 'string') settleInStore(state, call.request, end, actualMs);
+      else end(actualMs);
+    },
+  };
+}
+
+function fromResult(state: LimiterState, call: Call, result: ReserveResult): Admission {
+  if (!result.admitted || result.reservationId === undefined) {
+    return {
+      admitted: false,
+      limits: { timeRemaining: Math.max(0, Math.floor(result.remainingMs)), executionsRemaining: 0 },
+      retryAfterSeconds: Math.max(1, Math.ceil(result.retryAfterMs / 1000)),
+      settle: NO_OP,
+    };
+  }
+  return admitted(state, call, result, result.reservationId);
+}
+
+/** The answer without the store: admitted uncounted, or refused for a second (failOpen). */
+function withoutStore(state: LimiterState, call: Call, late: Promise<ReserveResult> | null): Admission {
+  // An admission that lands after the deadline is settled all the same, so it never lingers in
+  // flight: with the measured time when the request ran, with 0 when it was refused.
+  const settleLate = (actualMs: number): void => {
+    late?.then(
+      (r) => { if (r.admitted && r.reservationId !== undefined) settleInStore(state, call.request, r.reservationId, actualMs); },
+      NO_OP,
+    );
+  };
+  if (!state.rate.failOpen) {
+    settleLate(0);
+    return { admitted: false, limits: { timeRemaining: 0, executionsRemaining: 0 }, retryAfterSeconds: 1, settle: NO_OP };
+  }
+  // The store cannot tell what is left: show the budget as if untouched (finite, SPEC R28).
+  return admitted(state, call, { remainingMs: state.rate.budgetMs, executions: null }, settleLate);
+}
+
+/** What the store's outcome means for this call. */
+function decide(state: LimiterState, call: Call, outcome: StoreOutcome<ReserveResult>, pending: Promise<ReserveResult> | null): Admission {
+  if (outcome.kind === 'ok') {
+    state.health.markRecovered();
+    return fromResult(state, call, outcome.value);
+  }
+  state.health.markFailed(describeFailure(outcome));
+  return withoutStore(state, call, outcome.kind === 'timeout' ? pending : null);
+}
+
+/** One admission: synchronous when the store answers synchronously, else raced against its deadline. */
+function admit(state: LimiterState, accountId: number, functionId: string, timeoutMs: number): Admission | Promise<Admission> {
+  const { rate, health } = state;
+  const average = state.estimate.average(functionId);
+  const request: ReserveRequest = {
+    key: `acct:${accountId}`,
+    estimateMs: average === null ? 0 : Math.min(Math.round(average), timeoutMs),
+    timeoutMs,
+    budgetMs: rate.budgetMs,
+    windowMs: rate.windowMs,
+    maxExecutions: rate.maxExecutions,
+  };
+  const call: Call = { functionId, average, timeoutMs, request };
+  const probing = health.down;
+  if (probing && !health.tryStartProbe()) return withoutStore(state, call, null);
+  let answer: ReserveResult | Promise<ReserveResult>;
+  try {
+    answer = state.store.reserve(request);
+  } catch (error) {
+    if (probing) health.endProbe();
+    return decide(state, call, { kind: 'failed', error }, null);
+  }
+  if (!(answer instanceof Promise)) {
+    // A store that answers synchronously (the memory store): no promise, no timer.
+    if (probing) health.endProbe();
+    return decide(state, call, { kind: 'ok', value: answer }, null);
+  }
+  const pending = answer;
+  return raceDeadline(pending, STORE_DEADLINE_MS).then((outcome) => {
+    if (probing) health.endProbe();
+    return decide(state, call, outcome, pending);
+  });
+}
+
 /**
  * Creates the limiter for resolved `rateLimit` options; `null` (rate limiting off) admits all.
  * @example
  * const limiter = createLimiter(options.rateLimit, { onWarning: options.onWarning });
- * const admission = await limiter.admit(accountId, options.timeoutMs);
+ * const admission = await limiter.admit(accountId, fn.definition.id, options.timeoutMs);
  */
 export function createLimiter(
   config: ResolvedRateLimit | null,
@@ -87,118 +214,17 @@ export function createLimiter(
 ): Limiter {
   const estimate = createDurationEstimate();
   if (config === null) return createOffLimiter(estimate);
-  const rate: Readonly<ResolvedRateLimit> = config;
-  const ownStore = rate.store === null;
-  const store: BudgetStore = rate.store ?? createMemoryBudgetStore({ now: hooks.now });
-  const health = createStoreHealth((w) => hooks.onWarning(w), rate.failOpen);
-
-  function callReserve(request: ReserveRequest): Promise<ReserveResult> {
-    try {
-      return Promise.resolve(store.reserve(request));
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  }
-
-  function settleInStore(request: ReserveRequest, reservationId: string, actualMs: number): void {
-    try {
-      store
-        .settle({ key: request.key, reservationId, actualMs, windowMs: request.windowMs })
-        .catch((error: unknown) => health.markFailed(describeFailure({ kind: 'failed', error })));
-    } catch (error) {
-      health.markFailed(describeFailure({ kind: 'failed', error }));
-    }
-  }
-
-  function fromResult(accountId: number, request: ReserveRequest, result: ReserveResult): Admission {
-    const average = estimate.average(accountId) ?? request.reserveMs;
-    if (!result.admitted || result.reservationId === undefined) {
-      return {
-        admitted: false,
-        limits: { timeRemaining: Math.max(0, Math.floor(result.remainingMs)), executionsRemaining: 0 },
-        retryAfterSeconds: Math.max(1, Math.ceil(result.retryAfterMs / 1000)),
-        settle: NO_OP,
-      };
-    }
-    const reservationId = result.reservationId;
-    const timeRemaining = Math.max(0, Math.floor(result.remainingMs));
-    const executionsRemaining = rate.maxExecutions === null
-      ? estimateExecutions(timeRemaining, average)
-      : Math.max(0, rate.maxExecutions - result.executions);
-    let settled = false;
-    return {
-      admitted: true,
-      limits: { timeRemaining, executionsRemaining },
-      retryAfterSeconds: 0,
-      settle(actualMs) {
-        if (settled) return;
-        settled = true;
-        estimate.record(accountId, actualMs);
-        settleInStore(request, reservationId, actualMs);
-      },
-    };
-  }
-
-  /** The answer without the store: admitted uncounted, or refused for a second (failOpen). */
-  function withoutStore(accountId: number, request: ReserveRequest, late: Promise<ReserveResult> | null): Admission {
-    // A reservation that lands after the deadline is settled all the same, so it never leaks:
-    // with the measured time when the request ran, with 0 when it was refused.
-    const settleLate = (actualMs: number): void => {
-      late?.then(
-        (r) => { if (r.admitted && r.reservationId !== undefined) settleInStore(request, r.reservationId, actualMs); },
-        NO_OP,
-      );
-    };
-    if (!rate.failOpen) {
-      settleLate(0);
-      return { admitted: false, limits: { timeRemaining: 0, executionsRemaining: 0 }, retryAfterSeconds: 1, settle: NO_OP };
-    }
-    const average = estimate.average(accountId) ?? request.reserveMs;
-    let settled = false;
-    return {
-      admitted: true,
-      // The store cannot tell what is left: show the budget as if untouched (finite, SPEC R28).
-      limits: { timeRemaining: rate.budgetMs, executionsRemaining: estimateExecutions(rate.budgetMs, average) },
-      retryAfterSeconds: 0,
-      settle(actualMs) {
-        if (settled) return;
-        settled = true;
-        estimate.record(accountId, actualMs);
-        settleLate(actualMs);
-      },
-    };
-  }
-
+  const ownStore = config.store === null;
+  const state: LimiterState = {
+    rate: config,
+    store: config.store ?? createMemoryBudgetStore({ now: hooks.now }),
+    health: createStoreHealth((w) => hooks.onWarning(w), config.failOpen),
+    estimate,
+  };
   return {
-    async admit(accountId, timeoutMs) {
-      const request: ReserveRequest = {
-        key: `acct:${accountId}`,
-        reserveMs: computeReservation(estimate.average(accountId), timeoutMs, rate.budgetMs),
-        budgetMs: rate.budgetMs,
-        windowMs: rate.windowMs,
-        maxExecutions: rate.maxExecutions,
-      };
-      const probing = health.down;
-      if (probing && !health.tryStartProbe()) return withoutStore(accountId, request, null);
-      const pending = callReserve(request);
-      let outcome: StoreOutcome<ReserveResult>;
-      try {
-        // The built-in memory store answers synchronously: no timer on its hot path.
-        outcome = ownStore
-          ? await pending.then((value) => ({ kind: 'ok' as const, value }), (error: unknown) => ({ kind: 'failed' as const, error }))
-          : await raceDeadline(pending, STORE_DEADLINE_MS);
-      } finally {
-        if (probing) health.endProbe();
-      }
-      if (outcome.kind === 'ok') {
-        health.markRecovered();
-        return fromResult(accountId, request, outcome.value);
-      }
-      health.markFailed(describeFailure(outcome));
-      return withoutStore(accountId, request, outcome.kind === 'timeout' ? pending : null);
-    },
+    admit: (accountId, functionId, timeoutMs) => admit(state, accountId, functionId, timeoutMs),
     async close() {
-      if (ownStore) await store.close?.();
+      if (ownStore) await state.store.close?.();
     },
   };
 }

@@ -1,42 +1,41 @@
-// Running averages of measured execution times, per account and overall. They size reservations
-// (create-limiter.ts) and estimate `context.limits.executionsRemaining` when no count cap is set
-// (SPEC R28). Kept in the process: an estimate needs no cross-process agreement.
+// Running averages of measured execution times, per function (SPEC R55, R28). They are what a
+// call in flight is expected to take (in-flight.ts) and size `context.limits.executionsRemaining`
+// when no count cap is set. Per function, never per account: one account's fast functions must
+// not make its slow one look cheap. Kept in the process: an estimate needs no cross-process
+// agreement (each server learns its own; the store sums what each call was charged).
 
 /** Weight of the newest measurement in the exponential moving average. */
 const SMOOTHING = 0.2;
-/** Accounts remembered; the least recently measured is forgotten beyond it. */
-const MAX_ACCOUNTS = 10_000;
+/** Functions remembered; the first measured is forgotten beyond it (ids come from the mounted folders). */
+const MAX_FUNCTIONS = 10_000;
 
 /** Average execution times, as an exponential moving average. */
 export interface DurationEstimate {
-  /** The account's average (ms), else the average over all accounts, else null (nothing measured). */
-  average(accountId: number): number | null;
-  /** Records one measured execution time. */
-  record(accountId: number, actualMs: number): void;
-}
-
-function blend(previous: number | undefined, sample: number): number {
-  return previous === undefined ? sample : previous + SMOOTHING * (sample - previous);
+  /** The function's average (ms), or null before it has been measured. */
+  average(functionId: string): number | null;
+  /** Records one measured execution time; 0 (a call refused before it ran) teaches nothing. */
+  record(functionId: string, actualMs: number): void;
 }
 
 /** Creates an empty estimate. */
 export function createDurationEstimate(): DurationEstimate {
-  const perAccount = new Map<number, number>();
-  let overall: number | undefined;
+  // A mutable entry per function: recording is one lookup, on every request's hot path.
+  const perFunction = new Map<string, { ms: number }>();
   return {
-    average(accountId) {
-      return perAccount.get(accountId) ?? overall ?? null;
+    average(functionId) {
+      return perFunction.get(functionId)?.ms ?? null;
     },
-    record(accountId, actualMs) {
-      if (!Number.isFinite(actualMs) || actualMs < 0) return;
-      overall = blend(overall, actualMs);
-      const next = blend(perAccount.get(accountId), actualMs);
-      // Re-inserting keeps the Map in least-recently-measured order, so eviction is O(1).
-      perAccount.delete(accountId);
-      perAccount.set(accountId, next);
-      if (perAccount.size > MAX_ACCOUNTS) {
-        const oldest = perAccount.keys().next();
-        if (oldest.done !== true) perAccount.delete(oldest.value);
+    record(functionId, actualMs) {
+      if (!Number.isFinite(actualMs) || actualMs <= 0) return;
+      const entry = perFunction.get(functionId);
+      if (entry !== undefined) {
+        entry.ms += SMOOTHING * (actualMs - entry.ms);
+        return;
+      }
+      perFunction.set(functionId, { ms: actualMs });
+      if (perFunction.size > MAX_FUNCTIONS) {
+        const oldest = perFunction.keys().next();
+        if (oldest.done !== true) perFunction.delete(oldest.value);
       }
     },
   };

@@ -33,7 +33,7 @@ export function raceDeadline<T>(pending: Promise<T>, deadlineMs: number): Promis
 
 /** The store's health as seen by one limiter. */
 export interface StoreHealth {
-  /** True between a failure and the next successful reservation. */
+  /** True between a failure and the next successful admission by the store. */
   readonly down: boolean;
   /** During an outage only one request at a time asks the store (the probe); the others skip it. */
   tryStartProbe(): boolean;

@@ -133,7 +133,7 @@ async function explain(res: Response, base: URL): Promise<RecordSourceError> {
 export function createDashboardSource(url: string, token: string | undefined): RecordSource {
   const base = dashboardBase(url);
   const headers: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` };
-  const at = (sub: string, query?: URLSearchParams): string => `${base.href}${sub}${query && query.size > 0 ? `?${query}` : ''}`;
+  const at = (sub: string, query?: URLSearchParams): string => `${base.href}${sub}${query && query.size > 0 ? `?${query.toString()}` : ''}`;
   const unreachable = (error: unknown): RecordSourceError =>
     new RecordSourceError(`cannot reach ${base.origin} (${(error as { cause?: { code?: string } }).cause?.code ?? messageOf(error)}): is the server running?`);
   // What was printed: the event stream starts with the buffered records again.
@@ -185,7 +185,7 @@ export function createDashboardSource(url: string, token: string | undefined): R
       })();
       return () => controller.abort();
     },
-    close: async () => undefined,
+    close: () => Promise.resolve(),
   };
 }
 

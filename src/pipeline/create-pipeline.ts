@@ -126,7 +126,7 @@ function prepareRun(deps: PipelineDeps, route: RunRoute, request: EndpointReques
 
 /** SPEC R55: admission; over the budget, 429 with Retry-After and nothing runs. */
 function admit(deps: PipelineDeps, run: Run): PipelineResult | Promise<PipelineResult> {
-  return then(deps.limiter.admit(run.accountId, run.timeoutMs), (admission) => {
+  return then(deps.limiter.admit(run.accountId, run.fn.definition.id, run.timeoutMs), (admission) => {
     if (admission.admitted) return start(deps, run, admission);
     const seconds = admission.retryAfterSeconds;
     return refuse(deps, run.request, {
@@ -151,9 +151,13 @@ function start(deps: PipelineDeps, run: Run, admission: Admission): Promise<Pipe
     throw error;
   }
   return running.then((result) => {
-    // The measured time replaces the reservation (SPEC R55); settle() never throws.
+    // The measured time joins the window (SPEC R55); settle() never throws.
     admission.settle(result.executionTime);
     return finish(deps, run, result, createdAt);
+  }, (error: unknown) => {
+    // Not reachable today (the runner and the contact hook never reject); never left in flight.
+    admission.settle(0);
+    throw error;
   });
 }
 

@@ -1,11 +1,13 @@
 // The Redis budget store (SPEC R55): one budget per account shared by every server process that
-// points at the same Redis. The check and the reservation are one Lua script (budget-scripts.ts);
+// points at the same Redis. The check and the charge are one Lua script (budget-scripts.ts);
 // ioredis's defineCommand sends it with EVALSHA and falls back to EVAL when Redis does not have it
 // cached (e.g. after a restart).
 import { Redis } from 'ioredis';
 import type { BudgetStore, ReserveRequest, ReserveResult, SettleRequest } from '../limits/budget-store';
-import { computeGeometry, decodeReservation, encodeReservation } from '../limits/sliding-window';
+import { IN_FLIGHT_GRACE_MS, START_EPOCH_MS } from '../limits/in-flight';
+import { computeGeometry } from '../limits/sliding-window';
 import { RESERVE_SCRIPT, SETTLE_SCRIPT } from './budget-scripts';
+import { createVersionCheck } from './redis-version';
 
 /** Options of createRedisBudgetStore. */
 export interface RedisBudgetStoreOptions {
@@ -86,38 +88,42 @@ export function createRedisBudgetStore(options: RedisBudgetStoreOptions): Budget
     });
     return firstReady;
   }
+  const checkVersion = createVersionCheck(client);
 
   return {
     async reserve(request: ReserveRequest): Promise<ReserveResult> {
       const { bucketMs, buckets } = computeGeometry(request.windowMs);
       await firstConnection();
-      const [admitted, bucket, remainingMs, executions, retryAfterMs] = await commands.hsfBudgetReserve(
+      await checkVersion();
+      const [admitted, id, remainingMs, executions, retryAfterMs] = await commands.hsfBudgetReserve(
         keyPrefix + request.key,
-        request.reserveMs,
-        request.budgetMs,
-        request.maxExecutions ?? 0,
         bucketMs,
         buckets,
+        START_EPOCH_MS,
+        request.estimateMs,
+        request.timeoutMs + IN_FLIGHT_GRACE_MS,
+        request.budgetMs,
+        request.maxExecutions ?? 0,
       );
       return {
         admitted: admitted === 1,
-        reservationId: admitted === 1 ? encodeReservation(bucket, request.reserveMs) : undefined,
+        reservationId: admitted === 1 ? String(id) : undefined,
         remainingMs,
         executions,
         retryAfterMs,
       };
     },
     async settle(request: SettleRequest): Promise<void> {
-      const reservation = decodeReservation(request.reservationId);
-      if (reservation === null) return;
+      // Call ids are the script's own integers; anything else was not issued by this store.
+      if (!/^\d+$/.test(request.reservationId)) return;
       const { bucketMs, buckets } = computeGeometry(request.windowMs);
       await commands.hsfBudgetSettle(
         keyPrefix + request.key,
-        reservation.bucket,
-        reservation.reservedMs,
-        Math.max(0, Math.round(request.actualMs)),
         bucketMs,
         buckets,
+        START_EPOCH_MS,
+        request.reservationId,
+        Math.max(0, Math.round(request.actualMs)),
       );
     },
     async close(): Promise<void> {

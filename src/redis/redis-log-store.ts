@@ -45,10 +45,10 @@ function parseEntry(fields: string[]): LogStoreEntry | null {
   try {
     for (let i = 0; i + 1 < fields.length; i += 2) {
       if (fields[i] === 'record') {
-        const record = JSON.parse(fields[i + 1]!) as LogRecord;
+        const record = JSON.parse(fields[i + 1]) as LogRecord;
         if (typeof record === 'object' && record !== null && typeof record.id === 'string') return { type: 'record', record };
       } else if (fields[i] === 'warning') {
-        const w = JSON.parse(fields[i + 1]!) as { id: string; instance: string; warning: RecordWarning };
+        const w = JSON.parse(fields[i + 1]) as { id: string; instance: string; warning: RecordWarning };
         if (typeof w?.id === 'string' && typeof w.warning === 'object' && w.warning !== null) return { type: 'warning', id: w.id, instance: String(w.instance), warning: w.warning };
       }
     }
@@ -130,7 +130,7 @@ export function createRedisLogStore(options: RedisLogStoreOptions): LogStore {
       }
       const results = (await batch.exec()) ?? [];
       const failed = results.find(([error]) => error !== null);
-      if (failed !== undefined) throw failed[0];
+      if (failed !== undefined) throw failed[0] instanceof Error ? failed[0] : new Error(String(failed[0]));
     },
 
     async read(query = {}): Promise<LogStoreRead> {
@@ -138,7 +138,7 @@ export function createRedisLogStore(options: RedisLogStoreOptions): LogStore {
       const count = query.count ?? maxLen;
       let raw: StreamEntry[];
       if (query.sinceMs !== undefined) {
-        raw = (await client.xrange(stream, String(Math.max(0, Math.floor(query.sinceMs - CLOCK_SLACK_MS))), '+')) as StreamEntry[];
+        raw = (await client.xrange(stream, String(Math.max(0, Math.floor(query.sinceMs - CLOCK_SLACK_MS))), '+'));
       } else {
         raw = ((await client.xrevrange(stream, '+', '-', 'COUNT', count)) as StreamEntry[]).reverse();
       }
@@ -148,7 +148,7 @@ export function createRedisLogStore(options: RedisLogStoreOptions): LogStore {
         entries = entries.filter((e) => entryTime(e) >= since);
         if (entries.length > count) entries = entries.slice(entries.length - count);
       }
-      const cursor = raw.length > 0 ? raw[raw.length - 1]![0] : await lastId();
+      const cursor = raw.length > 0 ? raw[raw.length - 1][0] : await lastId();
       return { entries, cursor };
     },
 
@@ -163,11 +163,11 @@ export function createRedisLogStore(options: RedisLogStoreOptions): LogStore {
       void (async () => {
         while (!stopped) {
           try {
-            const reply = (await reader.xread('COUNT', FOLLOW_BATCH, 'BLOCK', BLOCK_MS, 'STREAMS', stream, position)) as Array<[string, StreamEntry[]]> | null;
+            const reply = (await reader.xread('COUNT', FOLLOW_BATCH, 'BLOCK', BLOCK_MS, 'STREAMS', stream, position));
             if (stopped) break;
             const raw = reply?.[0]?.[1] ?? [];
             if (raw.length === 0) continue;
-            position = raw[raw.length - 1]![0];
+            position = raw[raw.length - 1][0];
             const entries = parseEntries(raw);
             if (entries.length > 0) onEntries(entries);
           } catch (error) {

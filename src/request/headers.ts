@@ -71,12 +71,12 @@ function resolveKey(target: Record<string, string>, prop: string): string | unde
 }
 
 const VIEW_HANDLER: ProxyHandler<Record<string, string>> = {
-  get(target, prop, receiver) {
+  get(target, prop, receiver): unknown {
     if (typeof prop === 'string') {
       const key = resolveKey(target, prop);
       if (key !== undefined) return target[key];
     }
-    return Reflect.get(target, prop, receiver);
+    return Reflect.get(target, prop, receiver) as unknown;
   },
   has(target, prop) {
     if (typeof prop === 'string' && resolveKey(target, prop) !== undefined) return true;

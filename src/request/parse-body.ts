@@ -77,7 +77,7 @@ export function bodyFromParsed(kind: BodyKind, parsed: unknown): { body: unknown
     if (typeof parsed === 'string') return { body: emptyBody(), form: parseParams(parsed) };
     if (Buffer.isBuffer(parsed)) return { body: emptyBody(), form: parseParams(parsed.toString('utf8')) };
     if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
-      const form: Params = Object.create(null);
+      const form = Object.create(null) as Params;
       for (const key of Object.keys(parsed)) flattenInto(form, key, (parsed as Record<string, unknown>)[key]);
       return { body: emptyBody(), form };
     }

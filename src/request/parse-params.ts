@@ -18,7 +18,7 @@ function appendParam(params: Params, key: string, value: string): void {
  * @example parseParams('?a=1&a=2&b=') // { a: ['1', '2'], b: [''] }
  */
 export function parseParams(search: string): Params {
-  const params: Params = Object.create(null);
+  const params = Object.create(null) as Params;
   // SPEC R21: flat URLSearchParams semantics (application/x-www-form-urlencoded parsing of the
   // WHATWG URL standard): `+` is a space, `a[b]` is just a key, a leading `?` is ignored.
   // SPEC R14: `portalid` is one more key, with no special handling.
@@ -33,7 +33,7 @@ export function parseParams(search: string): Params {
  * @param form The decoded urlencoded body, or params already parsed from it (a host body parser).
  */
 export function mergeFormParams(params: Params, form: string | Params): Params {
-  const merged: Params = Object.create(null);
+  const merged = Object.create(null) as Params;
   for (const key of Object.keys(params)) merged[key] = [...params[key]];
   const fields = typeof form === 'string' ? parseParams(form) : form;
   for (const key of Object.keys(fields)) {

@@ -42,11 +42,11 @@ export function writeResponse(res: ServerResponse, response: MappedResponse, opt
     // The host set headers (Express's X-Powered-By, its own middleware): they stay unless the
     // function sets the same name. Node 20's writeHead would setHeader each pair and keep only
     // the last Set-Cookie, so remove the names first, then append each line.
-    for (let i = 0; i < flat.length; i += 2) res.removeHeader(flat[i]!);
+    for (let i = 0; i < flat.length; i += 2) res.removeHeader(flat[i]);
     // A host's framing headers would be wrong for this body.
     res.removeHeader('content-length');
     res.removeHeader('transfer-encoding');
-    for (let i = 0; i < flat.length; i += 2) res.appendHeader(flat[i]!, flat[i + 1]!);
+    for (let i = 0; i < flat.length; i += 2) res.appendHeader(flat[i], flat[i + 1]);
     res.writeHead(response.statusCode);
   }
   if (options.head || noBody) res.end();

@@ -37,7 +37,7 @@ export function canonicalPath(literal: string): string {
     const code = literal.charCodeAt(i);
     if (code === 0x25 /* % */) {
       if (isHex(literal.charCodeAt(i + 1)) && isHex(literal.charCodeAt(i + 2))) {
-        out += literal.slice(start, i) + '%' + literal[i + 1]!.toUpperCase() + literal[i + 2]!.toUpperCase();
+        out += literal.slice(start, i) + '%' + literal[i + 1].toUpperCase() + literal[i + 2].toUpperCase();
         i += 2;
         start = i + 1;
       }

@@ -40,7 +40,7 @@ export function createRouteTable(definitions: readonly FunctionDefinition[]): Ro
     // Two spellings of one URL (`a b`, `a%20b`) are one route.
     const key = canonicalPath(stripTrailingSlash(definition.path));
     let methods = byPath.get(key);
-    if (methods === undefined) byPath.set(key, (methods = new Map()));
+    if (methods === undefined) byPath.set(key, (methods = new Map<string, FunctionDefinition>()));
     for (const method of definition.methods) methods.set(method, definition);
   }
 

@@ -11,6 +11,7 @@ import { detectCallbackStyle } from '../invoke/detect-callback-style';
 import { loadFunctionModule } from '../invoke/load-function-module';
 import { serializeError } from '../invoke/serialize-error';
 import { retainConsoleCapture } from '../logs/console-capture';
+import { retainPreloadedResolution } from '../preloaded/resolve-preloaded';
 
 /** One function's instance: its env object lives as long as the instance (SPEC R30). */
 interface Instance {
@@ -18,6 +19,8 @@ interface Instance {
   env: Record<string, string>;
   loaded: LoadedFunction | null;
   error: SerializedError | null;
+  /** Ends its modules' fallback to the preloaded packages (SPEC R42). */
+  releasePreloaded(): void;
 }
 
 /**
@@ -28,7 +31,7 @@ interface Instance {
  * await runner.prepare(spec);
  * const result = await runner.run({ requestId, functionId: spec.definition.id, data, timeoutMs: 10000 });
  */
-export function createInlineRunner(options: { closeTimeoutMs: number; onEvent(event: RunnerEvent): void }): Runner {
+export function createInlineRunner(options: { closeTimeoutMs: number; onEvent: (event: RunnerEvent) => void }): Runner {
   const instances = new Map<string, Instance>();
   // Calls under way, and who waits for them to end (close()); a count, not a set of promises,
   // so a call costs no extra promise (issue #12).
@@ -57,18 +60,24 @@ export function createInlineRunner(options: { closeTimeoutMs: number; onEvent(ev
     const generation = ++generations;
     // The instance's own env object: writes during load and later calls stay in it (SPEC R30).
     const env = { ...spec.env };
+    const preloaded = spec.preloaded ?? {};
+    // SPEC R42: helpers the function requires later fall back to the set too, for the instance's life.
+    const releasePreloaded = retainPreloadedResolution(spec.definition, preloaded);
     let instance: Instance;
     try {
       // SPEC R30: the env is visible at module load (top-level `const { KEY } = process.env`).
-      const main = await runWithEnv(env, () => loadFunctionModule(spec.definition.file, `${id}#${generation}`));
+      const main = await runWithEnv(env, () => loadFunctionModule(spec.definition.file, `${id}#${generation}`, preloaded));
       const loaded = { definition: spec.definition, main, callbackStyle: detectCallbackStyle(main), redactions: spec.redactions };
-      instance = { generation, env, loaded, error: null };
+      instance = { generation, env, loaded, error: null, releasePreloaded };
     } catch (error) {
-      instance = { generation, env, loaded: null, error: serializeError(error, spec.redactions) };
+      instance = { generation, env, loaded: null, error: serializeError(error, spec.redactions), releasePreloaded };
     }
     // A later prepare of the same id may have finished first: the newest one wins.
     const current = instances.get(id);
-    if (current === undefined || current.generation < generation) instances.set(id, instance);
+    if (current === undefined || current.generation < generation) {
+      current?.releasePreloaded();
+      instances.set(id, instance);
+    } else instance.releasePreloaded();
     return instance.error === null ? { ok: true } : { ok: false, error: instance.error };
   }
 
@@ -98,14 +107,17 @@ export function createInlineRunner(options: { closeTimeoutMs: number; onEvent(ev
       });
       clearTimeout(timer);
     }
+    for (const instance of instances.values()) instance.releasePreloaded();
     instances.clear();
     for (const release of releases ?? []) release();
     releases = null;
   }
 
-  async function release(functionId: string): Promise<void> {
+  function release(functionId: string): Promise<void> {
     // Calls under way hold their own instance; new calls can no longer reach this one.
+    instances.get(functionId)?.releasePreloaded();
     instances.delete(functionId);
+    return Promise.resolve();
   }
 
   return { prepare, run, release, close };

@@ -1,152 +1,20 @@
-// What runs inside a function's worker thread (SPEC R44): load the module once (its env is the
-// worker's own process.env, set before the load, SPEC R30), then run invocations through the
-// same executeFunction as the inline runner. The worker's own uncaughtException and
-// unhandledRejection handlers charge faults to the invocation they came from (found through
-// AsyncLocalStorage); the host process gets no handlers from us.
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { format } from 'node:util';
+// The entry of a function's worker thread (SPEC R44): serves the function (serve-function.ts)
+// over the thread's parent port. Big result bodies cross by transfer (worker-protocol.ts).
 import { parentPort, workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
-import type { RunRequest, RunResult } from '../definitions';
-import { redact } from '../env/redactions';
-import { detectCallbackStyle } from '../invoke/detect-callback-style';
-import { executeFunction } from '../invoke/execute-function';
-import type { LoadedFunction } from '../invoke/execute-function';
-import { loadFunctionModule } from '../invoke/load-function-module';
-import { serializeError } from '../invoke/serialize-error';
-import { retainConsoleCapture } from '../logs/console-capture';
-import { measureMemory, startMemoryGuard } from './memory-guard';
+import { serveFunction } from './serve-function';
 import type { HostMessage, WorkerMessage, WorkerStartData } from './worker-protocol';
 import { WORKER_MARKER, prepareTransfer } from './worker-protocol';
 
-/** One invocation running in this worker; `answered` once the host has its result or fault. */
-interface Invocation {
-  id: number;
-  requestId: string;
-  answered: boolean;
-}
-
-const MB = 1024 * 1024;
-// Between invocations only timers set at load can allocate: a slow check is enough.
-const IDLE_MEMORY_CHECK_MS = 1000;
-
 /** Serves one function in this worker thread: loads it, then answers `run` messages on `port`. */
 export function serveFunctionWorker(port: MessagePort, start: WorkerStartData): void {
-  const { definition, redactions } = start;
-  const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
-  const current = new AsyncLocalStorage<Invocation>();
-
-  redirectOutput(current, redactions, post);
-  retainConsoleCapture();
-  mirrorConsole(current, redactions, post);
-
-  // SPEC R44: a fault is charged to the invocation whose async context it came from.
-  const charge = (kind: string, error: unknown): void => {
-    const invocation = current.getStore();
-    if (invocation !== undefined && !invocation.answered) {
-      invocation.answered = true;
-      post({ type: 'fault', id: invocation.id, error: serializeError(error, redactions) });
-      return;
-    }
-    const { type, message } = serializeError(error, redactions);
-    const when = invocation === undefined ? 'outside any invocation' : 'after the response was sent';
-    post({ type: 'event', event: { requestId: invocation?.requestId ?? '', level: 'ERROR', message: `${kind} ${when}: ${type}: ${message}` } });
-  };
-  process.on('uncaughtException', (error) => charge('Uncaught exception', error));
-  process.on('unhandledRejection', (reason) => charge('Unhandled rejection', reason));
-
-  const guard = startMemoryGuard({
-    limitBytes: start.memoryLimitBytes,
-    intervalMs: start.memoryCheckMs,
-    idleIntervalMs: IDLE_MEMORY_CHECK_MS,
-    onOverLimit: (usedBytes) => post({ type: 'over-memory', usedBytes }),
-  });
-
-  let loaded: LoadedFunction | null = null;
-  let running = 0;
-  const loading = loadFunctionModule(definition.file, start.instanceKey).then(
-    (main) => {
-      loaded = { definition, main, callbackStyle: detectCallbackStyle(main), redactions };
-      if (!guard.check()) post({ type: 'loaded' });
+  serveFunction(
+    {
+      post: (message: WorkerMessage) => port.postMessage(message, message.type === 'result' ? prepareTransfer(message.result) : []),
+      onMessage: (listener: (message: HostMessage) => void) => port.on('message', listener),
     },
-    (error: unknown) => post({ type: 'load-failed', error: serializeError(error, redactions) }),
+    start,
   );
-
-  const runOne = async (id: number, request: RunRequest): Promise<void> => {
-    await loading;
-    if (loaded === null) return;
-    const fn = loaded;
-    const invocation: Invocation = { id, requestId: request.requestId, answered: false };
-    guard.setBusy(++running > 0);
-    const result = await current.run(invocation, () =>
-      executeFunction(fn, request, {
-        onEvent: (event) => post({ type: 'event', event: { requestId: event.requestId, level: event.level, message: event.message } }),
-      }),
-    );
-    guard.setBusy(--running > 0);
-    // A fault (or the memory guard) may have answered it already.
-    if (invocation.answered) return;
-    invocation.answered = true;
-    if (guard.check()) return;
-    result.memoryUsedMb = Math.round(measureMemory() / MB);
-    sendResult(id, result, post, redactions);
-  };
-
-  port.on('message', (message: HostMessage) => {
-    if (message.type === 'run') void runOne(message.id, message.request);
-  });
-}
-
-/** Posts a result; a value the clone cannot carry (an app function's odd result) is an error outcome. */
-function sendResult(id: number, result: RunResult, post: (m: WorkerMessage, t?: ArrayBuffer[]) => void, redactions: Array<[string, string]>): void {
-  try {
-    post({ type: 'result', id, result }, prepareTransfer(result));
-  } catch (error) {
-    const failed: RunResult = { ...result, outcome: { type: 'error', code: 'HSF_RESPONSE_INVALID', error: serializeError(error, redactions) } };
-    post({ type: 'result', id, result: failed });
-  }
-}
-
-/**
- * Output written outside a capture (at module load, by a timer set at load, straight to
- * process.stdout) is reported to the host as an event, redacted, never printed on the host's
- * streams: the worker's stdout and stderr are not piped (SPEC R33, R61).
- */
-function redirectOutput(current: AsyncLocalStorage<Invocation>, redactions: Array<[string, string]>, post: (m: WorkerMessage) => void): void {
-  for (const [stream, level] of [[process.stdout, 'WARN'], [process.stderr, 'ERROR']] as const) {
-    const write = (chunk: unknown, encoding?: unknown, callback?: unknown): boolean => {
-      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString(typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
-      const done = typeof encoding === 'function' ? encoding : callback;
-      const requestId = current.getStore()?.requestId ?? '';
-      const where = requestId === '' ? 'output outside an invocation' : 'output written straight to the process streams';
-      post({ type: 'event', event: { requestId, level, message: redact(`${where}: ${text.trimEnd()}`, redactions) } });
-      if (typeof done === 'function') queueMicrotask(() => (done as () => void)());
-      return true;
-    };
-    stream.write = write as typeof stream.write;
-  }
-}
-
-const LEVELS = { log: 'INFO', info: 'INFO', debug: 'INFO', trace: 'INFO', warn: 'WARN', error: 'ERROR' } as const;
-
-/**
- * Sends each console line of an unanswered invocation to the host as it is written, redacted
- * (SPEC R33): if the worker is then terminated (a timeout, memory) or exits, the record still
- * holds what the function printed (SPEC R45, R60). executeFunction keeps the authoritative log.
- */
-function mirrorConsole(current: AsyncLocalStorage<Invocation>, redactions: Array<[string, string]>, post: (m: WorkerMessage) => void): void {
-  const target = console as unknown as Record<string, (...args: unknown[]) => void>;
-  for (const [name, level] of Object.entries(LEVELS)) {
-    const inner = target[name];
-    target[name] = function (this: unknown, ...args: unknown[]): void {
-      const invocation = current.getStore();
-      if (invocation !== undefined && !invocation.answered) {
-        const text = name === 'trace' ? `Trace: ${format(...args)}` : format(...args);
-        post({ type: 'log', id: invocation.id, level, message: redact(text, redactions) });
-      }
-      inner.apply(this, args);
-    };
-  }
 }
 
 const data = workerData as (WorkerStartData & { marker?: string }) | null;

@@ -1,12 +1,13 @@
 // The workers of one function (SPEC R9: one definition id, one spec generation): warm reuse,
 // most recently used first (SPEC R43); new workers only under concurrency, up to
 // maxWorkersPerFunction; then a bounded FIFO queue; beyond it HSF_OVERLOADED at once (the host
-// answers 503 with Retry-After).
+// answers 503 with Retry-After). A "worker" is any FunctionInstance: a worker thread or a child
+// process (SPEC R44), so both isolation modes share this one pool.
 import type { InstanceSpec, LoadResult, RunRequest, RunResult, RunnerEvent, SerializedError } from '../definitions';
 import type { ErrorCode } from '../errors';
 import { serializeError } from '../invoke/serialize-error';
-import { WorkerInstance, failure } from './worker-instance';
-import type { PendingCall } from './worker-instance';
+import { failure } from './function-instance';
+import type { FunctionInstance, InstanceOptions, PendingCall } from './function-instance';
 
 /** The pool sizes and hooks (from ResolvedOptions, SPEC R44). */
 export interface WorkerPoolOptions {
@@ -14,16 +15,19 @@ export interface WorkerPoolOptions {
   maxWorkersPerFunction: number;
   maxQueuePerFunction: number;
   workerIdleMs: number;
-  onEvent(event: RunnerEvent): void;
+  onEvent: (event: RunnerEvent) => void;
 }
 
 // One counter for every pool: a stamp orders workers by last use (SPEC R43).
 let useStamps = 0;
 let instanceKeys = 0;
 
+/** Starts one instance of a spec: a worker thread or a child process. May throw. */
+export type StartInstance = (spec: InstanceSpec, options: InstanceOptions) => FunctionInstance;
+
 /** The workers and the queue of one function's spec. */
 export class WorkerPool {
-  private readonly workers = new Set<WorkerInstance>();
+  private readonly workers = new Set<FunctionInstance>();
   private readonly queue: PendingCall[] = [];
   private loadError: SerializedError | null = null;
   /** After a grown worker fails to load, no more are started until one loads. */
@@ -31,7 +35,11 @@ export class WorkerPool {
   private retired = false;
   private idleWaiters: Array<() => void> = [];
 
-  constructor(private readonly spec: InstanceSpec, private readonly options: WorkerPoolOptions) {}
+  constructor(
+    private readonly spec: InstanceSpec,
+    private readonly options: WorkerPoolOptions,
+    private readonly startInstance: StartInstance,
+  ) {}
 
   /** Starts the first worker and loads the module (SPEC R7, R30); a failure answers every later call. */
   async start(): Promise<LoadResult> {
@@ -98,8 +106,8 @@ export class WorkerPool {
   }
 
   /** SPEC R43: the most recently used ready worker with a free slot. */
-  private pickWorker(): WorkerInstance | null {
-    let best: WorkerInstance | null = null;
+  private pickWorker(): FunctionInstance | null {
+    let best: FunctionInstance | null = null;
     for (const worker of this.workers) {
       if (worker.state !== 'ready' || worker.active >= this.options.concurrencyPerWorker) continue;
       if (best === null || worker.lastUsed > best.lastUsed) best = worker;
@@ -147,9 +155,9 @@ export class WorkerPool {
 
   /** Starts a worker; resolves with its load result (a worker that cannot even start is a failed load). */
   private spawn(): Promise<LoadResult> {
-    let worker: WorkerInstance;
+    let worker: FunctionInstance;
     try {
-      worker = new WorkerInstance(this.spec, {
+      worker = this.startInstance(this.spec, {
         instanceKey: `${this.spec.definition.id}#${++instanceKeys}`,
         idleMs: this.options.workerIdleMs,
         onEvent: this.options.onEvent,
@@ -178,7 +186,7 @@ export class WorkerPool {
     this.dispatch();
   }
 
-  private changed(worker: WorkerInstance): void {
+  private changed(worker: FunctionInstance): void {
     if (worker.state === 'ended') this.workers.delete(worker);
     this.dispatch();
   }

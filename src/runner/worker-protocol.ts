@@ -16,6 +16,8 @@ export interface WorkerStartData {
   memoryLimitBytes: number;
   /** How often the worker checks its memory between invocations' ends. */
   memoryCheckMs: number;
+  /** The installed preloaded packages the function may fall back to (SPEC R42). */
+  preloaded: Record<string, string>;
 }
 
 /** Host → worker. */
@@ -36,7 +38,54 @@ export type WorkerMessage =
   /** Something reported outside a result: a late error, a second sendResponse (SPEC R47). */
   | { type: 'event'; event: Omit<RunnerEvent, 'functionId'> }
   /** Heap + external memory went over the cap (SPEC R44); the host terminates the worker. */
-  | { type: 'over-memory'; usedBytes: number };
+  | { type: 'over-memory'; usedBytes: number; /** an allocation the guard refused (guardBufferAllocations) */ refusedBytes?: number };
+
+const isString = (value: unknown): value is string => typeof value === 'string';
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+function checkError(error: unknown): string | null {
+  if (!isRecord(error) || !isString(error.type) || !isString(error.message)) return 'an error without type and message';
+  return Array.isArray(error.stackTrace) && error.stackTrace.every(isString) ? null : 'an error whose stackTrace is not a list of strings';
+}
+
+function checkResult(result: unknown): string | null {
+  if (!isRecord(result) || !isString(result.log) || typeof result.executionTime !== 'number' || typeof result.memoryUsedMb !== 'number') return 'a result without log, executionTime and memoryUsedMb';
+  const outcome = result.outcome;
+  if (!isRecord(outcome)) return 'a result without an outcome';
+  if (outcome.type === 'timeout') return null;
+  if (outcome.type === 'error') return isString(outcome.code) ? checkError(outcome.error) : 'an error outcome without a code';
+  if (outcome.type !== 'response' || !isRecord(outcome.response)) return `an outcome of type ${String(outcome.type)}`;
+  const { statusCode, headers, body } = outcome.response;
+  if (!Number.isInteger(statusCode) || !(body instanceof Uint8Array)) return 'a response without a status code and a byte body';
+  const pairs = Array.isArray(headers) && headers.every((h) => Array.isArray(h) && h.length === 2 && isString(h[0]) && isString(h[1]));
+  return pairs ? null : 'a response whose headers are not [name, value] string pairs';
+}
+
+/**
+ * What is wrong with a message from an instance, or null. Function code can write to its own
+ * channel (parentPort.postMessage, the child's fd 3), so the host never trusts the shape.
+ */
+export function checkWorkerMessage(message: unknown): string | null {
+  if (!isRecord(message) || !isString(message.type)) return 'not a message';
+  switch (message.type) {
+    case 'loaded':
+      return null;
+    case 'load-failed':
+      return checkError(message.error);
+    case 'log':
+      return typeof message.id === 'number' && isString(message.message) && ['INFO', 'WARN', 'ERROR'].includes(message.level as string) ? null : 'a log line without id, level and text';
+    case 'result':
+      return typeof message.id === 'number' ? checkResult(message.result) : 'a result without an id';
+    case 'fault':
+      return typeof message.id === 'number' ? checkError(message.error) : 'a fault without an id';
+    case 'event':
+      return isRecord(message.event) && isString(message.event.requestId) && isString(message.event.message) && (message.event.level === 'WARN' || message.event.level === 'ERROR') ? null : 'an event without requestId, level and message';
+    case 'over-memory':
+      return typeof message.usedBytes === 'number' ? null : 'an over-memory report without usedBytes';
+    default:
+      return `a message of unknown type "${message.type}"`;
+  }
+}
 
 /** A RunResult as the host uses it: the cloned body becomes a Buffer again, without a copy. */
 export function reviveResult(result: RunResult): RunResult {

@@ -50,7 +50,7 @@ export function verifyHubSpotSignature(
   clientSecret?: string,
 ): boolean {
   try {
-    return verify(input as Partial<Record<keyof SignatureInput, unknown>>, clientSecret);
+    return verify(input, clientSecret);
   } catch {
     return false;
   }

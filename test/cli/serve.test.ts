@@ -208,20 +208,32 @@ describe('serve --dashboard under attack (issue #10)', () => {
 });
 
 describe('serve --rate-limit --redis', { skip: redisSkipReason() }, () => {
-  test('SPEC R55, issue #4: two servers on one Redis spend one budget; the second answers 429 with Retry-After', async () => {
+  test('SPEC R55, issues #4, #10: two servers on one Redis spend one budget: 3-4 of 10 alternate 300 ms calls on 1 s, then 429 with Retry-After on both', async () => {
+    // HubSpot charges what ran: 300 + 300 + 300 ms leave budget for a fourth call (or a third
+    // when the calls measured over 333 ms). A cold server must not charge its timeout.
     const redis = await startRedis();
-    const a = await startServe([basic, '--rate-limit', '1', '--redis', redis.url]);
-    const b = await startServe([basic, '--rate-limit', '1'], { HUBSPOT_FUNCTIONS_REDIS_URL: redis.url });
+    const servers = [
+      await startServe([basic, '--rate-limit', '1', '--redis', redis.url]),
+      await startServe([basic, '--rate-limit', '1'], { HUBSPOT_FUNCTIONS_REDIS_URL: redis.url }),
+    ];
     try {
-      const first = await fetch(`${a.url}/_hcms/api/slow?ms=1100`);
-      assert.equal(first.status, 200);
-      const second = await fetch(`${b.url}/_hcms/api/hello`);
-      assert.equal(second.status, 429);
-      assert.ok(Number(second.headers.get('retry-after')) >= 1);
-      assert.equal(((await second.json()) as { code: string }).code, 'HSF_RATE_LIMITED');
+      const responses: Response[] = [];
+      for (let i = 0; i < 10; i++) {
+        const res = await fetch(`${servers[i % 2]!.url}/_hcms/api/slow?ms=300`);
+        await res.clone().arrayBuffer();
+        responses.push(res);
+      }
+      const statuses = responses.map((r) => r.status);
+      const admitted = statuses.filter((s) => s === 200).length;
+      assert.ok(admitted >= 3 && admitted <= 4, `admitted ${admitted} of 10: ${statuses.join(',')}`);
+      // Once refused, always refused within the window, on either server: one budget.
+      assert.deepStrictEqual(statuses.slice(admitted), Array(10 - admitted).fill(429));
+      for (const refused of responses.slice(admitted, admitted + 2)) {
+        assert.ok(Number(refused.headers.get('retry-after')) >= 1);
+        assert.equal(((await refused.json()) as { code: string }).code, 'HSF_RATE_LIMITED');
+      }
     } finally {
-      assert.equal(await a.stop(), 0);
-      assert.equal(await b.stop(), 0);
+      for (const server of servers) assert.equal(await server.stop(), 0);
       await redis.stop();
     }
   });

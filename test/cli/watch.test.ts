@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { ROOT, startServe } from './cli-process';
 
-for (const isolation of ['inline', 'worker'] as const) {
+for (const isolation of ['inline', 'worker', 'process'] as const) {
   test(`SPEC R7, R43, R44, issue #6: --watch (${isolation}) reloads only the edited function, after the call in flight finished on the old one`, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hsf-watch-'));
     const folder = join(dir, 'watch.functions');

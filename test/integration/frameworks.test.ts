@@ -11,11 +11,14 @@ import type { FunctionsWarning, LogRecord } from '../../src/index';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-// The context and response rules hold under both runners (issue #3): inline through every
-// framework, worker threads through both adapters' newest majors and bare node:http.
+// The context and response rules hold under every runner (issues #3, #14): inline through every
+// framework, worker threads and child processes through both adapters' newest majors and bare
+// node:http.
+const isolated = frameworks.filter((f) => ['express5', 'koa3', 'node:http'].includes(f.name));
 const runs = [
   ...frameworks.map((framework) => ({ framework, isolation: 'inline' as const })),
-  ...frameworks.filter((f) => ['express5', 'koa3', 'node:http'].includes(f.name)).map((framework) => ({ framework, isolation: 'worker' as const })),
+  ...isolated.map((framework) => ({ framework, isolation: 'worker' as const })),
+  ...isolated.map((framework) => ({ framework, isolation: 'process' as const })),
 ];
 
 for (const { framework, isolation } of runs) {

@@ -15,7 +15,7 @@ async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, 
   }
 }
 
-for (const isolation of ['inline', 'worker'] as const) {
+for (const isolation of ['inline', 'worker', 'process'] as const) {
   describe(`secret rotation (${isolation})`, () => {
     test('a rotated secret reaches a function that read it at load', async () => {
       let current = 'token-value-AAAA';
@@ -45,6 +45,8 @@ for (const isolation of ['inline', 'worker'] as const) {
         const missing = q.warnings.filter((w) => w.code === 'HSF_WARN_SECRET_MISSING');
         assert.equal(missing.length, 1);
         assert.match(missing[0]!.message, /ROTATING_TOKEN/);
+        // It names the provider in use: here the `secrets` option, an object.
+        assert.match(missing[0]!.message, /`secrets` option \(an object\) has no ROTATING_TOKEN/);
         assert.deepEqual((await host.invoke('/_hcms/api/token')).body, { loadedWith: null });
       } finally {
         await host.close();

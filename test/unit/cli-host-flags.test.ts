@@ -15,6 +15,7 @@ function io(env: NodeJS.ProcessEnv = {}): CliIo {
 const good: Array<{ name: string; values: HostFlagValues; want: object }> = [
   { name: 'SPEC R10: --prefix', values: { prefix: '/api' }, want: { prefix: '/api' } },
   { name: 'SPEC R44: --isolation worker', values: { isolation: 'worker' }, want: { isolation: 'worker' } },
+  { name: 'SPEC R44: --isolation process', values: { isolation: 'process' }, want: { isolation: 'process' } },
   { name: 'SPEC R26: --account-id', values: { 'account-id': '123' }, want: { accountId: 123 } },
   { name: 'SPEC R45: --timeout', values: { timeout: '2500' }, want: { timeoutMs: 2500 } },
   { name: 'SPEC R55: --rate-limit seconds per minute', values: { 'rate-limit': '60' }, want: { rateLimit: { budgetMs: 60_000 } } },
@@ -30,7 +31,7 @@ for (const t of good) {
 }
 
 const bad: Array<{ name: string; values: HostFlagValues }> = [
-  { name: 'SPEC R44: --isolation must be worker or inline', values: { isolation: 'docker' } },
+  { name: 'SPEC R44: --isolation must be process, worker or inline', values: { isolation: 'docker' } },
   { name: 'SPEC R26: --account-id must be a non-negative integer', values: { 'account-id': '-3' } },
   { name: 'SPEC R45: --timeout must be a positive integer', values: { timeout: '0' } },
   { name: 'SPEC R55: --rate-limit must be a positive number', values: { 'rate-limit': 'lots' } },

@@ -5,7 +5,7 @@ import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { loadDefinitions } from '../../src/config/load-definitions';
-import { isFunctionsError } from '../../src/errors';
+import { isFunctionsError, type HubSpotFunctionsError } from '../../src/errors';
 import type { FunctionDefinition } from '../../src/definitions';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/config');
@@ -156,4 +156,23 @@ test('SPEC R7: a byte-order mark before the JSON is accepted', () => {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('SPEC R7: with a collector, every invalid entry is an error and reading goes on; without one, the first throws with the same text', () => {
+  const folder = path.resolve(__dirname, '../fixtures/cli/validate-all.functions');
+  const errors: HubSpotFunctionsError[] = [];
+  const { definitions } = loadDefinitions(folder, { prefix: PREFIX, duplicateRoutes: 'error', cwd: FIXTURES, errors });
+  assert.deepEqual(errors.map((e) => e.code), ['HSF_CONFIG_BAD_METHOD', 'HSF_CONFIG_FILE_ESCAPES']);
+  assert.match(errors[0]!.message, /serverless\.json: endpoints\["bad-method"\]\.method is "GOT"/);
+  assert.match(errors[1]!.message, /serverless\.json: endpoints\.escapes\.file is "\.\.\/outside\.js"/);
+  // The valid entries still become definitions.
+  assert.deepEqual(definitions.map((d) => d.name), ['missing', 'empty', 'needs-package', 'ok']);
+  assert.deepEqual(thrown(() => load(folder)), { code: errors[0]!.code, message: errors[0]!.message });
+});
+
+test('SPEC R7, R8: with a collector, every duplicate route is an error', () => {
+  const errors: HubSpotFunctionsError[] = [];
+  loadDefinitions(['dup-a.functions', 'dup-b.functions', 'dup-c.functions'], { prefix: PREFIX, duplicateRoutes: 'error', cwd: FIXTURES, errors });
+  assert.ok(errors.length >= 2, JSON.stringify(errors));
+  assert.ok(errors.every((e) => e.code === 'HSF_CONFIG_DUPLICATE_ROUTE'));
 });

@@ -3,7 +3,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { loadDefinitions } from '../../src/config/load-definitions';
-import { WARNING_CODES } from '../../src/config/config-warnings';
 import type { FunctionsWarning } from '../../src/types';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/config');
@@ -67,8 +66,4 @@ test('SPEC R7: more than 50 secrets and 100 endpoints warn once each', () => {
 
 test('SPEC R7: a clean folder gives no warnings', () => {
   assert.deepEqual(load(['dm-basic.functions', 'projects-basic', 'project']).warnings, []);
-});
-
-test('SPEC R7: every warning code in the catalogue starts with HSF_WARN_', () => {
-  for (const code of Object.keys(WARNING_CODES)) assert.match(code, /^HSF_WARN_[A-Z_]+$/);
 });

@@ -79,9 +79,9 @@ const cases: Array<{
     want: { TZ: 'UTC' },
   },
   {
-    name: 'SPEC R30: TZ is UTC even when the environment sets it',
+    name: 'SPEC R30, issue #14: TZ is the function\'s own when its environment sets it, never the host\'s',
     definition: { environment: { TZ: 'America/New_York' } }, allowList: ['TZ'],
-    want: { TZ: 'UTC' },
+    want: { TZ: 'America/New_York' },
   },
 ];
 

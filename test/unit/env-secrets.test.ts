@@ -30,14 +30,14 @@ const hostEnv = { API_KEY: 'host-api-key', ONLY_HOST: 'host-only', PRIVATE_APP_A
 
 const cases: Array<{ name: string; provider: SecretsProvider | null; dotEnv: string | null; secrets: string[]; isProject?: boolean; want: Record<string, string | undefined> }> = [
   {
-    name: 'SPEC R32: the default provider reads the folder\'s .env first',
-    provider: null, dotEnv: 'API_KEY=dotenv-key\n# comment\nQUOTED="a b"\n', secrets: ['API_KEY', 'QUOTED'],
-    want: { API_KEY: 'dotenv-key', QUOTED: 'a b' },
+    name: 'SPEC R32: the default provider reads the host env first: a real variable is never overridden by .env',
+    provider: null, dotEnv: 'API_KEY=stale-dotenv-key\n# comment\nQUOTED="a b"\n', secrets: ['API_KEY', 'QUOTED'],
+    want: { API_KEY: 'host-api-key', QUOTED: 'a b' },
   },
   {
-    name: 'SPEC R32: the default provider falls back to the host env',
-    provider: null, dotEnv: 'OTHER=1\n', secrets: ['API_KEY', 'ONLY_HOST', 'MISSING'],
-    want: { API_KEY: 'host-api-key', ONLY_HOST: 'host-only', MISSING: undefined },
+    name: 'SPEC R32: the default provider falls back to the folder\'s .env',
+    provider: null, dotEnv: 'OTHER=1\nONLY_DOTENV=from-file\n', secrets: ['API_KEY', 'ONLY_HOST', 'ONLY_DOTENV', 'MISSING'],
+    want: { API_KEY: 'host-api-key', ONLY_HOST: 'host-only', ONLY_DOTENV: 'from-file', MISSING: undefined },
   },
   {
     name: 'SPEC R32: the default provider without a .env reads the host env',
@@ -67,7 +67,7 @@ const cases: Array<{ name: string; provider: SecretsProvider | null; dotEnv: str
   {
     name: 'SPEC R30: a project function also resolves PRIVATE_APP_ACCESS_TOKEN',
     provider: null, dotEnv: 'PRIVATE_APP_ACCESS_TOKEN=dotenv-pat\n', secrets: ['API_KEY'], isProject: true,
-    want: { API_KEY: 'host-api-key', PRIVATE_APP_ACCESS_TOKEN: 'dotenv-pat' },
+    want: { API_KEY: 'host-api-key', PRIVATE_APP_ACCESS_TOKEN: 'host-pat' },
   },
 ];
 

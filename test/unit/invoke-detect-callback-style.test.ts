@@ -4,7 +4,7 @@ import { detectCallbackStyle } from '../../src/invoke/detect-callback-style';
 
 // Functions are built from source text with an indirect eval, so fn.toString() is exactly the
 // text below (the test file itself is transpiled, which could reshape inline functions).
-const build = (source: string): Function => (0, eval)(`(${source})`) as Function;
+const build = (source: string): (() => unknown) => (0, eval)(`(${source})`) as () => unknown;
 
 const cases: Array<{ name: string; source: string; want: boolean }> = [
   { name: 'function declaration, one parameter', source: 'function main(context) { return 1 }', want: false },

@@ -113,3 +113,25 @@ test('SPEC R7: an ES module that failed to load loads again (no cached failure)'
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+const missing: Array<{ name: string; source: string; want: RegExp; not?: RegExp }> = [
+  { name: 'SPEC R42: a missing preloaded package names `hubspot-functions install`', source: "const a = require('axios');\nexports.main = () => a;", want: /Cannot find module 'axios'\. "axios" is one of HubSpot's preloaded packages: run `hubspot-functions install`/ },
+  { name: 'SPEC R42: a missing undeclared package says to declare it and run install', source: "require('hsf-not-a-package/sub');\nexports.main = () => 1;", want: /The package "hsf-not-a-package" is not installed: declare it in the folder's package\.json \("dependencies"\) and run `hubspot-functions install`/ },
+  { name: 'SPEC R7: a missing relative file says to fix the path', source: "require('./lib/nope');\nexports.main = () => 1;", want: /The file it requires, "\.\/lib\/nope", does not exist: fix the path/ },
+];
+for (const t of missing) {
+  test(t.name, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hsf-missing-'));
+    try {
+      writeFileSync(join(dir, 'fn.js'), t.source);
+      await assert.rejects(loadFunctionModule(join(dir, 'fn.js'), 'test'), (error: Error & { code?: string }) => {
+        assert.equal(error.code, 'HSF_FUNCTION_LOAD_FAILED');
+        assert.match(error.message, t.want);
+        assert.doesNotMatch(error.message, /top level of the file|Require stack/);
+        return true;
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}

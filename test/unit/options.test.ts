@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
 import { test } from 'node:test';
+import { join, resolve } from 'node:path';
 import { normalizeOptions } from '../../src/options';
 
 test('defaults (issue #2 options table)', () => {
@@ -11,7 +12,7 @@ test('defaults (issue #2 options table)', () => {
     const o = normalizeOptions();
     assert.deepEqual(o.prefix, { designManager: '/_hcms/api', projects: '/hs/serverless' });
     assert.equal(o.accountId, 0);
-    assert.equal(o.isolation, 'worker', 'SPEC R44, issue #3: worker isolation by default');
+    assert.equal(o.isolation, 'process', 'SPEC R44, issue #14: process isolation by default');
     assert.equal(o.timeoutMs, 10_000);
     assert.equal(o.appFunctionTimeoutMs, 2_000);
     assert.equal(o.maxBodyBytes, 6_291_456);
@@ -53,7 +54,7 @@ const bad: Array<[string, Record<string, unknown>]> = [
   ['timeoutMs', { timeoutMs: -1 }],
   ['timeoutMs', { timeoutMs: '10' }],
   ['maxBodyBytes', { maxBodyBytes: 1.5 }],
-  ['isolation', { isolation: 'process' }],
+  ['isolation', { isolation: 'docker' }],
   ['duplicateRoutes', { duplicateRoutes: 'first' }],
   ['cors', { cors: true }],
   ['cors.origins', { cors: { origins: '*' } }],
@@ -65,6 +66,10 @@ const bad: Array<[string, Record<string, unknown>]> = [
   ['rateLimit.budgetMs', { rateLimit: { budgetMs: 0 } }],
   ['rateLimit.store', { rateLimit: { store: {} } }],
   ['strict', { strict: 'yes' }],
+  ['preloaded', { preloaded: true }],
+  ['preloaded.dir', { preloaded: { dir: '' } }],
+  ['preloaded.versions["lodash"]', { preloaded: { versions: { lodash: '^4' } } }],
+  ['preloaded.versions["axios"]', { preloaded: { versions: { axios: 1 } } }],
   ['unknown option "timeout"', { timeout: 5 }],
   ['logStore', { logStore: { append: () => undefined } }],
   ['instance', { instance: '' }],
@@ -76,3 +81,23 @@ for (const [name, input] of bad) {
     assert.throws(() => normalizeOptions(input as never), (e: unknown) => e instanceof TypeError && e.message.includes(name));
   });
 }
+
+test('SPEC R42: preloaded packages default to HubSpot\'s documented ranges; versions replace or drop one', () => {
+  const previous = process.env.HUBSPOT_FUNCTIONS_PRELOADED_DIR;
+  delete process.env.HUBSPOT_FUNCTIONS_PRELOADED_DIR;
+  const defaults = normalizeOptions().preloaded!;
+  if (previous !== undefined) process.env.HUBSPOT_FUNCTIONS_PRELOADED_DIR = previous;
+  assert.deepEqual(defaults.packages.map((p) => `${p.name}@${p.spec}`), ['@hubspot/api-client@^1.0.0-beta', 'axios@^0.19.2', 'request@^2.88.0', 'requests@^0.2.2']);
+  assert.ok(defaults.dir.endsWith(join('node_modules', '.cache', 'hubspot-functions', 'preloaded')), defaults.dir);
+  const chosen = normalizeOptions({ preloaded: { dir: 'cache', versions: { axios: '^1.7.0', request: false } } }).preloaded!;
+  assert.equal(chosen.dir, resolve('cache'));
+  assert.deepEqual(chosen.packages.map((p) => `${p.name}@${p.spec}`), ['@hubspot/api-client@^1.0.0-beta', 'axios@^1.7.0', 'requests@^0.2.2']);
+  assert.equal(normalizeOptions({ preloaded: false }).preloaded, null);
+  process.env.HUBSPOT_FUNCTIONS_PRELOADED_DIR = '/srv/preloaded';
+  try {
+    assert.equal(normalizeOptions().preloaded!.dir, resolve('/srv/preloaded'));
+  } finally {
+    if (previous === undefined) delete process.env.HUBSPOT_FUNCTIONS_PRELOADED_DIR;
+    else process.env.HUBSPOT_FUNCTIONS_PRELOADED_DIR = previous;
+  }
+});

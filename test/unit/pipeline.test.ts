@@ -44,7 +44,7 @@ function setup(options: AllOptions = {}, answer: (request: RunRequest) => RunRes
   const runs: RunRequest[] = [];
   const settled: number[] = [];
   const records: LogRecord[] = [];
-  const admits: Array<{ accountId: number; timeoutMs: number }> = [];
+  const admits: Array<{ accountId: number; functionId: string; timeoutMs: number }> = [];
   let admitted = true;
   let closed = false;
   let listening = true;
@@ -58,8 +58,9 @@ function setup(options: AllOptions = {}, answer: (request: RunRequest) => RunRes
     close: async () => undefined,
   };
   const limiter: Limiter = {
-    admit: async (accountId, timeoutMs): Promise<Admission> => {
-      admits.push({ accountId, timeoutMs });
+    // Synchronous, as the memory store answers: the pipeline must not add a promise for it.
+    admit: (accountId, functionId, timeoutMs): Admission => {
+      admits.push({ accountId, functionId, timeoutMs });
       return {
         admitted,
         limits: { executionsRemaining: 7, timeRemaining: 5000 },
@@ -105,8 +106,8 @@ test('issue #12: an endpoint runs with the context built from the request; the r
   assert.deepEqual(context.limits, { executionsRemaining: 7, timeRemaining: 5000 });
   assert.deepEqual(context.secrets, { API_KEY: 'sk-test-12345' });
   assert.equal(ctx.runs[0]!.timeoutMs, 10_000);
-  assert.deepEqual(ctx.admits, [{ accountId: 42, timeoutMs: 10_000 }]);
-  assert.deepEqual(ctx.settled, [12], 'SPEC R55: the measured time replaces the reservation');
+  assert.deepEqual(ctx.admits, [{ accountId: 42, functionId: 'f#echo', timeoutMs: 10_000 }], 'SPEC R55: the function\'s own estimate');
+  assert.deepEqual(ctx.settled, [12], 'SPEC R55: the measured time joins the window');
   assert.equal(ctx.records.length, 1);
   assert.equal(ctx.records[0]!.status, 'SUCCESS');
   assert.equal(ctx.records[0]!.id, 'req-1');
@@ -160,10 +161,12 @@ test('SPEC R24: a body the edge could not read is refused with its own status', 
   assert.equal(ctx.records[0]!.error?.type, 'HSF_BODY_TOO_LARGE');
 });
 
-test('SPEC R55: a refused admission is a 429 with Retry-After; the function does not run', async () => {
+test('SPEC R55: a refused admission is a 429 with Retry-After; the function does not run', () => {
   const ctx = setup();
   ctx.refuseAdmission();
-  const result = await answer(ctx, 'GET', '/_hcms/api/hello');
+  const path = '/_hcms/api/hello';
+  const result = ctx.pipeline.answer(router.resolve('GET', path), request(path, { method: 'GET' }));
+  assert.ok(!(result instanceof Promise), 'issue #12: a synchronous store refuses synchronously');
   assert.equal(result.response.statusCode, 429);
   assert.ok(result.response.headers.some(([n, v]) => n === 'Retry-After' && v === '12'));
   assert.equal(ctx.runs.length, 0);

@@ -1,11 +1,13 @@
 // Runner.release(id): a function removed by a reload lets its calls under way finish, then its
-// instance (inline) or workers (worker) end; new calls no longer reach it (issue #6 watch).
+// instance (inline), workers (worker) or child processes (process) end; new calls no longer
+// reach it (issue #6 watch, issue #14).
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { InstanceSpec, Runner } from '../../src/definitions';
 import { instanceSpec } from '../helpers/runner-inputs';
 import { createInlineRunner } from '../../src/runner/inline-runner';
+import { createProcessRunner } from '../../src/runner/process-runner';
 import { createWorkerRunner } from '../../src/runner/worker-runner';
 
 const fixtures = join(__dirname, '..', 'fixtures', 'worker');
@@ -15,6 +17,7 @@ const spec = (id: string, file: string): InstanceSpec => instanceSpec(fixtures, 
 const makers: Array<[string, () => Runner]> = [
   ['inline', () => createInlineRunner({ closeTimeoutMs: 2000, onEvent: () => undefined })],
   ['worker', () => createWorkerRunner({ memoryLimitMb: 128, concurrencyPerWorker: 1, maxWorkersPerFunction: 2, maxQueuePerFunction: 10, workerIdleMs: 300_000, closeTimeoutMs: 2000, onEvent: () => undefined })],
+  ['process', () => createProcessRunner({ memoryLimitMb: 128, concurrencyPerWorker: 1, maxWorkersPerFunction: 2, maxQueuePerFunction: 10, workerIdleMs: 300_000, closeTimeoutMs: 2000, onEvent: () => undefined })],
 ];
 
 for (const [name, make] of makers) {

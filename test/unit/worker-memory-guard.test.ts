@@ -30,3 +30,16 @@ test('SPEC R44: while busy, the guard also checks on its own short timer', async
   for (let i = 0; i < 50 && reports.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
   assert.equal(reports.length, 1);
 });
+
+test('SPEC R44: admit() lets small allocations through and refuses one past the cap before it happens', () => {
+  const reports: Array<[number, number | undefined]> = [];
+  const guard = startMemoryGuard({ limitBytes: measureMemory() + 64 * 1024 * 1024, intervalMs: 10_000, idleIntervalMs: 10_000, onOverLimit: (used, refused) => reports.push([used, refused]) });
+  for (let i = 0; i < 100; i++) guard.admit(1024);
+  assert.deepStrictEqual(reports, []);
+  assert.throws(() => guard.admit(256 * 1024 * 1024), RangeError);
+  assert.equal(reports.length, 1);
+  assert.equal(reports[0]![1], 256 * 1024 * 1024);
+  // Tripped: every later allocation is refused too, and reported no more.
+  assert.throws(() => guard.admit(1), RangeError);
+  assert.equal(reports.length, 1);
+});

@@ -1,8 +1,8 @@
 // The static reading behind `validate` and `doctor` (issue #6): no function code runs.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { scanFunctionSource } from '../../src/cli/scan-function-source';
-import { packageNameOf } from '../../src/cli/diagnose-folder';
+import { scanFunctionSource } from '../../src/analysis/scan-function-source';
+import { packageNameOf } from '../../src/analysis/package-name';
 
 const mains = [
   { name: 'SPEC R40: exports.main = async arrow', src: 'exports.main = async (context) => ({})', want: { found: true, async: true, params: 1 } },
@@ -52,4 +52,40 @@ const specifiers = [
 ];
 for (const t of specifiers) {
   test(`SPEC R42: "${t.specifier}" names the package ${t.want}`, () => assert.equal(packageNameOf(t.specifier), t.want));
+}
+
+const habits = [
+  {
+    name: 'SPEC R27: context.contact, destructured from the parameter or from the context variable',
+    src: "exports.main = async (ctx) => { const { contact } = ctx; return ctx.contact ? 1 : contact; };",
+    contact: [1], keys: [],
+  },
+  { name: 'SPEC R27: ({ accountId, contact }) in the parameter list', src: 'exports.main = ({ accountId,\n contact }, sendResponse) => sendResponse({});', contact: [2], keys: [] },
+  { name: 'SPEC R27: other objects\' contact is not context.contact', src: 'exports.main = async (context) => ({ body: data.contact });', contact: [], keys: [] },
+  {
+    name: 'issue #11: HubSpot API keys: a hapikey= query, a hapikey key, an apiKey client option',
+    src: "const c = new hubspot.Client({ apiKey: KEY });\nconst url = `https://api.hubapi.com/x?hapikey=${KEY}`;\nrequest({ qs: { hapikey: KEY } });\nconst ok = new hubspot.Client({ accessToken: T });",
+    contact: [], keys: [1, 2, 3],
+  },
+];
+for (const t of habits) {
+  test(t.name, () => {
+    const scan = scanFunctionSource(t.src);
+    assert.deepEqual(scan.contactReads.map((h) => h.line), t.contact);
+    assert.deepEqual(scan.apiKeys.map((h) => h.line), t.keys);
+  });
+}
+
+const styles = [
+  { name: 'SPEC R41: HubSpot\'s template calls sendResponse and returns nothing', src: 'exports.main = async (context, sendResponse) => { if (x) { sendResponse({ body: 1 }); return; } sendResponse({ body: 2 }); };', want: { callbackCalls: 2, returnsValue: false } },
+  { name: 'SPEC R41: return sendResponse(...) is still one style', src: 'exports.main = async (c, cb) => { return cb({ body: 1 }); };', want: { callbackCalls: 1, returnsValue: false } },
+  { name: 'SPEC R41: a nested callback\'s return is not main\'s', src: 'exports.main = async (c, cb) => { [1].map((x) => { return x; }); fetch().then(() => cb({})); };', want: { callbackCalls: 1, returnsValue: false } },
+  { name: 'SPEC R41: returning a value and calling back mixes the styles', src: 'exports.main = async (c, cb) => { cb({}); return { body: 1 }; };', want: { callbackCalls: 1, returnsValue: true } },
+  { name: 'SPEC R41: an expression body returns its value', src: 'exports.main = async (c, cb) => ({ body: 1 });', want: { callbackCalls: 0, returnsValue: true } },
+];
+for (const t of styles) {
+  test(t.name, () => {
+    const { callbackCalls, returnsValue } = scanFunctionSource(t.src).main;
+    assert.deepEqual({ callbackCalls, returnsValue }, t.want);
+  });
 }
