@@ -37,6 +37,7 @@ export function buildLogRecord(fields: {
   statusCode: number;
   functionId?: string;
   accountId?: number;
+  instance: string;
 }): LogRecord {
   const record: LogRecord = {
     id: fields.id,
@@ -48,6 +49,7 @@ export function buildLogRecord(fields: {
     endpoint: fields.endpoint,
     method: fields.method,
     statusCode: fields.statusCode,
+    instance: fields.instance,
   };
   if (fields.error) record.error = fields.error;
   if (fields.functionId !== undefined) record.functionId = fields.functionId;
