@@ -13,12 +13,14 @@ export type {
   ContactLookupInput,
   CorsOptions,
   FunctionsWarning,
+  HostHealth,
   HubSpotContext,
   Limits,
   LogRecord,
   LogStatus,
   Options,
   OutboundCall,
+  RecordWarning,
   Params,
   RouteInfo,
   SecretsProvider,
@@ -29,4 +31,5 @@ export type {
 export { hubspotContactLookup, type HubSpotContactLookupOptions } from './contacts/hubspot-contact-lookup';
 export { verifyHubSpotSignature, SIGNATURE_MAX_AGE_MS, type SignatureInput } from './webhooks/verify-signature';
 export type { ReloadResult } from './functions/function-set';
+export type { LogStore, LogStoreEntry, LogStoreFollower, LogStoreRead } from './logs/log-store';
 export type { PreloadedOptions } from './preloaded/preloaded-packages';

@@ -1,8 +1,10 @@
 // One normalizeOptions(): every default filled, frozen, and a bad value throws a TypeError that
 // names the option and the value (STYLE: "Options"). Nothing downstream checks for undefined.
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
 import type { ContactHook, CorsOptions, FunctionsWarning, LogRecord, Options, SecretsProvider } from './types';
 import type { BudgetStore } from './limits/budget-store';
-import { resolve } from 'node:path';
+import type { LogStore } from './logs/log-store';
 import { hostnameOf } from './dashboard/check-host';
 import { parseOrigin, type ResolvedOutbound } from './outbound/outbound-policy';
 import { defaultPreloadedDir, isPreloadedName, PRELOADED_PACKAGES, type PreloadedName, type PreloadedOptions, type ResolvedPreloaded } from './preloaded/preloaded-packages';
@@ -101,6 +103,20 @@ export interface AllOptions extends Options, WorkerOptions {
   /** The logs dashboard; `false` turns it off. @default false (it shows console output) */
   dashboard?: false | DashboardOptions;
   /**
+   * Where every record is also appended, shared by every instance (e.g. createRedisLogStore from
+   * "hubspot-functions/redis"); the dashboard then shows every instance's invocations (issue #15).
+   * @default none: records stay in this process
+   */
+  logStore?: LogStore;
+  /** This server's name on its records (`record.instance`). @default `<hostname>:<pid>` */
+  instance?: string;
+  /**
+   * OpenTelemetry spans and metrics per invocation, when `@opentelemetry/api` is installed and an
+   * SDK is registered before the host is created; `false` turns them off.
+   * @default true (nothing is loaded or done without the API and a registered SDK)
+   */
+  telemetry?: boolean;
+  /**
    * HubSpot's preloaded packages (SPEC R42), as `hubspot-functions install` provides them;
    * `false` turns the set off (every package must then come from a folder or its parents).
    * @default HubSpot's documented ranges, in the cache `install` fills
@@ -163,6 +179,9 @@ export interface ResolvedOptions {
   readonly outbound: ResolvedOutbound | null;
   /** Whether `onLog` was left to its default (the stderr sink is then supplied by the host). */
   readonly defaultLogSink: boolean;
+  readonly logStore: LogStore | null;
+  readonly instance: string;
+  readonly telemetry: boolean;
 }
 
 export const DEFAULT_PREFIX = { designManager: '/_hcms/api', projects: '/hs/serverless' } as const;
@@ -173,7 +192,7 @@ const KNOWN = new Set<string>([
   'maxBodyBytes', 'memoryLimitMb', 'onLog', 'onWarning', 'cors', 'duplicateRoutes', 'strict',
   'contextSecrets', 'rawBody', 'envAllowList', 'trustProxy', 'rateLimit', 'appFunctionsRoute',
   'concurrencyPerWorker', 'maxWorkersPerFunction', 'maxQueuePerFunction', 'workerIdleMs',
-  'secretsRefreshMs', 'closeTimeoutMs', 'watch', 'dashboard', 'preloaded', 'outbound',
+  'secretsRefreshMs', 'closeTimeoutMs', 'watch', 'dashboard', 'preloaded', 'logStore', 'instance', 'telemetry', 'outbound',
 ]);
 
 export const DEFAULT_DASHBOARD_PATH = '/__dashboard';
@@ -274,6 +293,25 @@ function normalizeAllowedHosts(value: unknown): readonly string[] {
     if (name === null || hostnameOf(`${bare}:1`) !== name) fail('dashboard.allowedHosts', value, expected);
     return dot ? `.${name}` : name;
   }));
+}
+
+function normalizeLogStore(value: unknown): LogStore | null {
+  if (value === undefined) return null;
+  if (typeof value !== 'object' || value === null) fail('logStore', value, 'a log store (e.g. createRedisLogStore from "hubspot-functions/redis")');
+  const v = value as Partial<Record<keyof LogStore, unknown>>;
+  if (typeof v.append !== 'function' || typeof v.read !== 'function' || typeof v.follow !== 'function') {
+    fail('logStore', value, 'a log store with append(), read() and follow() (e.g. createRedisLogStore from "hubspot-functions/redis")');
+  }
+  return value as LogStore;
+}
+
+function normalizeInstance(value: unknown): string {
+  if (value === undefined) return `${hostname()}:${process.pid}`;
+  // It is shown in a table column and a filter, and travels in JSON: one printable line.
+  if (typeof value !== 'string' || value.trim() === '' || value.length > 200 || /[\u0000-\u001f\u007f]/.test(value)) {
+    fail('instance', value, 'a non-empty name of at most 200 characters without control characters, e.g. "web-1"');
+  }
+  return value;
 }
 
 function normalizeDashboard(value: unknown): Readonly<ResolvedDashboard> | null {
@@ -451,5 +489,8 @@ export function normalizeOptions(input: AllOptions = {}): ResolvedOptions {
     preloaded: normalizePreloaded(input.preloaded),
     outbound: normalizeOutbound(input.outbound),
     defaultLogSink: input.onLog === undefined,
+    logStore: normalizeLogStore(input.logStore),
+    instance: normalizeInstance(input.instance),
+    telemetry: bool('telemetry', input.telemetry, true),
   });
 }

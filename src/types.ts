@@ -116,6 +116,29 @@ export interface LogRecord {
   outbound?: OutboundCall[];
   /** Calls past the first 100, not listed in `outbound`. */
   outboundDropped?: number;
+  /** The name of the server instance that ran it (the `instance` option; issue #15). */
+  instance: string;
+  /**
+   * Warnings raised during the invocation: a second `sendResponse` (SPEC R47), a throw or console
+   * output after the answer. Absent when there were none.
+   */
+  warnings?: RecordWarning[];
+}
+
+/** What `host.health()` answers (issue #15); `serve --health <path>` answers it as JSON. */
+export interface HostHealth {
+  /** `ok` (HTTP 200): every module loaded or failed; `loading` and `draining` (HTTP 503): not ready. */
+  status: 'ok' | 'loading' | 'draining';
+  functions: { loaded: number; failed: number; pending: number };
+}
+
+/** A warning kept on the record of the invocation that raised it (issue #15). */
+export interface RecordWarning {
+  /** `HSF_WARN_LATE_EVENT` (a second sendResponse, output after the answer) or `HSF_WARN_LATE_ERROR`. */
+  code: WarningCode;
+  message: string;
+  /** When it was raised (epoch ms). */
+  at: number;
 }
 
 export type FunctionKind = 'endpoint' | 'appFunction' | 'hsmeta';

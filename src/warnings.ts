@@ -29,6 +29,8 @@ export const WARNING_CODES = {
   HSF_WARN_LATE_ERROR: { meaning: 'A function threw or rejected after it answered, or outside any call', fix: 'Catch errors in timers and callbacks; await the work before answering' },
   HSF_WARN_RATE_LIMIT_STORE_DOWN: { meaning: 'The execution budget\'s store failed or was slow; requests are served uncounted (or refused with `failOpen: false`)', fix: 'Check the Redis server; one warning per outage' },
   HSF_WARN_RATE_LIMIT_STORE_RECOVERED: { meaning: 'The execution budget\'s store answers again', fix: 'Nothing: accounting resumed' },
+  HSF_WARN_LOG_STORE_DOWN: { meaning: 'The shared log store (`logStore`, `serve --redis`) failed; records still reach this instance\'s log and dashboard, and up to 1,000 wait to be shared (issue #15)', fix: 'Check the Redis server; one warning per outage' },
+  HSF_WARN_LOG_STORE_RECOVERED: { meaning: 'The shared log store answers again; the message says how many records were not shared meanwhile', fix: 'Nothing: records are shared again' },
   // Watch mode (issue #6).
   HSF_WATCH_RELOADED: { meaning: 'A change was reloaded (what was added, changed, removed)', fix: 'Nothing: informational' },
   HSF_WARN_RELOAD_FAILED: { meaning: 'A change left the configuration invalid; the previous version keeps serving', fix: 'Fix the error named in the message and save again' },

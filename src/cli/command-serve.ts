@@ -1,8 +1,10 @@
 // `hubspot-functions serve [paths...]` (issue #6): the core on bare node:http (the fast path,
 // no framework), the route table at start, one HubSpot-format line per invocation (SPEC R62),
-// `--watch`, `--dashboard` and `--dashboard-token` (issue #10), `--rate-limit`/`--redis` (issue #4),
-// and a drain on Ctrl-C.
+// `--watch`, `--dashboard` and `--dashboard-token` (issue #10), `--rate-limit`/`--redis` (issue #4;
+// issue #15: one Redis for the budget and every instance's records), the library's options as
+// flags and `--health` (issue #15, serve-flags.ts), and a drain on SIGINT/SIGTERM.
 import { createServer, type Server } from 'node:http';
+import { hostname as machineName } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createRequestListener, type RequestListener } from '../host/create-request-listener';
@@ -14,6 +16,7 @@ import { writeLine, type CliIo } from './cli-io';
 import { buildHostOptions, HOST_FLAGS } from './host-flags';
 import { paint, statusColour } from './paint';
 import { reportHostError } from './report-host-error';
+import { answerHealth, buildServeOptions, SERVE_FLAGS } from './serve-flags';
 import { CliUsageError } from './usage-error';
 
 /** Parses `--port`: an integer from 0 (any free port) to 65535. */
@@ -77,6 +80,7 @@ export async function runServe(args: string[], io: CliIo): Promise<number> {
     allowPositionals: true,
     options: {
       ...HOST_FLAGS,
+      ...SERVE_FLAGS,
       port: { type: 'string', short: 'p' },
       host: { type: 'string' },
       watch: { type: 'boolean', short: 'w' },
@@ -93,8 +97,12 @@ export async function runServe(args: string[], io: CliIo): Promise<number> {
   // With --json, stdout carries only records (one JSON object a line); the rest goes to stderr.
   const info = json ? io.stderr : io.stdout;
   const dashboard = dashboardOptions(values, io.env);
+  const served = buildServeOptions(values);
+  const healthPath = served.healthPath;
+  // Named here, so that the start lines can say it (the library's default: hostname:pid).
+  const instance = served.options.instance ?? `${machineName()}:${process.pid}`;
   const outboundLines = outboundLinesWanted(io.env);
-  const flags = buildHostOptions(values, io);
+  const flags = buildHostOptions(values, io, { logStore: true });
   const early: FunctionsWarning[] = [];
   let started = false;
   const onWarning = (w: FunctionsWarning): void => {
@@ -105,6 +113,8 @@ export async function runServe(args: string[], io: CliIo): Promise<number> {
   };
   const options: AllOptions = {
     ...flags.options,
+    ...served.options,
+    instance,
     watch: values.watch === true,
     dashboard,
     onWarning,
@@ -122,7 +132,20 @@ export async function runServe(args: string[], io: CliIo): Promise<number> {
     await flags.release();
     return reportHostError(error, io);
   }
-  const server = createServer((req, res) => void listener(req, res));
+  if (healthPath !== null && listener.host.match('GET', healthPath) !== undefined) {
+    await listener.close();
+    await flags.release();
+    throw new CliUsageError(`--health ${healthPath} is a function's path; choose another, e.g. /__health.`);
+  }
+  // The health path is answered before the functions (issue #15): 503 while loading and draining.
+  const server = createServer(healthPath === null
+    ? (req, res) => void listener(req, res)
+    : (req, res) => {
+      const url = req.url ?? '/';
+      const q = url.indexOf('?');
+      if ((q === -1 ? url : url.slice(0, q)) === healthPath) answerHealth(req, res, listener.host.health());
+      else listener(req, res);
+    });
   let actualPort: number;
   try {
     actualPort = await listen(server, port, hostname);
@@ -141,15 +164,19 @@ export async function runServe(args: string[], io: CliIo): Promise<number> {
   writeLine(info);
   // The token itself is never printed: stdout often ends up in a log.
   if (dashboard) writeLine(info, `dashboard: ${baseUrl}/__dashboard${dashboard.token === undefined ? '' : ' (open it once as /__dashboard?token=<your token>)'}`);
+  if (healthPath !== null) writeLine(info, `health: ${baseUrl}${healthPath}`);
+  if (flags.options.logStore !== undefined) writeLine(info, `records shared through Redis as instance "${instance}"`);
   if (values.watch) writeLine(info, 'watching for changes');
   writeLine(info, `${paint(c, 'bold', `hubspot-functions serving ${loaded.loaded} function(s) on ${baseUrl}`)}${loaded.failed ? paint(c, 'red', ` (${loaded.failed} failed to load)`) : ''} - Ctrl-C to stop`);
   started = true;
 
   const signal = await io.stopSignal();
   writeLine(info, `${signal}: finishing in-flight calls...`);
+  // Draining (issue #15): the host runs nothing new (503 HSF_CLOSED) and the health path answers
+  // 503 while in-flight calls finish (up to closeTimeoutMs); then the server closes.
+  await listener.close();
   const closed = new Promise<void>((done) => server.close(() => done()));
   server.closeIdleConnections();
-  await listener.close();
   await flags.release();
   server.closeAllConnections();
   await closed;

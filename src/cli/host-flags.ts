@@ -1,10 +1,11 @@
 // Flags shared by the commands that create a host (serve, invoke, validate): how they become
 // AllOptions, including `--env-file`, `--rate-limit` and `--redis` (issue #4: several servers on
-// one Redis-held budget without writing code).
+// one Redis-held budget without writing code; issue #15: for `serve`, the shared records too).
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseDotEnv } from 'dotenv';
 import type { BudgetStore } from '../limits/budget-store';
+import type { LogStore } from '../logs/log-store';
 import { parseOrigin } from '../outbound/outbound-policy';
 import { isPreloadedName, PRELOADED_PACKAGES } from '../preloaded/preloaded-packages';
 import type { AllOptions } from '../options';
@@ -139,9 +140,10 @@ export function loadEnvFiles(files: readonly string[], io: CliIo): void {
 
 /**
  * Builds host options from the shared flags.
+ * @param shared.logStore `--redis` also holds the records of every instance (serve, issue #15)
  * @throws CliUsageError for a value that is not what the flag takes
  */
-export function buildHostOptions(values: HostFlagValues, io: CliIo): HostFlagOptions {
+export function buildHostOptions(values: HostFlagValues, io: CliIo, shared: { logStore?: boolean } = {}): HostFlagOptions {
   loadEnvFiles(values['env-file'] ?? [], io);
   const options: AllOptions = {};
   if (values.prefix !== undefined) options.prefix = values.prefix;
@@ -165,10 +167,11 @@ export function buildHostOptions(values: HostFlagValues, io: CliIo): HostFlagOpt
     options.timeoutMs = Number(values.timeout);
   }
   let store: BudgetStore | undefined;
+  let logStore: LogStore | undefined;
   const redisUrl = values.redis ?? (io.env.HUBSPOT_FUNCTIONS_REDIS_URL || undefined);
   const rate = values['rate-limit'];
   if (rate === 'off') {
-    if (values.redis !== undefined) throw new CliUsageError('--redis holds the execution budget; it makes no sense with --rate-limit off.');
+    if (values.redis !== undefined && shared.logStore !== true) throw new CliUsageError('--redis holds the execution budget; it makes no sense with --rate-limit off.');
     options.rateLimit = false;
   } else if (rate !== undefined || redisUrl !== undefined) {
     let budgetMs: number | undefined;
@@ -179,30 +182,39 @@ export function buildHostOptions(values: HostFlagValues, io: CliIo): HostFlagOpt
       }
       budgetMs = Math.round(seconds * 1000);
     }
-    if (redisUrl !== undefined) store = createRedisStore(redisUrl);
+    if (redisUrl !== undefined) store = loadRedis().createRedisBudgetStore({ url: redisUrl });
     // SPEC R55: the budget is per minute; only its size comes from the flag.
     options.rateLimit = { ...(budgetMs === undefined ? {} : { budgetMs }), ...(store ? { store } : {}) };
   }
+  // One Redis for the budget and the records (issue #15).
+  if (shared.logStore === true && redisUrl !== undefined) options.logStore = logStore = loadRedis().createRedisLogStore({ url: redisUrl });
   return {
     options,
     async release() {
       await store?.close?.();
+      await logStore?.close?.();
     },
   };
 }
 
-/** The Redis store, loaded only when asked for: ioredis is an optional peer dependency. */
-function createRedisStore(url: string): BudgetStore {
+/**
+ * The Redis stores' entry, loaded only when asked for: ioredis is an optional peer dependency. A
+ * store's bad option becomes a usage error.
+ */
+export function loadRedis(flag = '--redis'): typeof import('../redis') {
   let redis: typeof import('../redis');
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     redis = require('../redis') as typeof import('../redis');
   } catch (error) {
-    throw new CliUsageError(`--redis needs the ioredis package: run \`npm install ioredis\` (${(error as Error).message}).`);
+    throw new CliUsageError(`${flag} needs the ioredis package: run \`npm install ioredis\` (${(error as Error).message}).`);
   }
-  try {
-    return redis.createRedisBudgetStore({ url });
-  } catch (error) {
-    throw new CliUsageError(`--redis: ${(error as Error).message}`);
-  }
+  const usage = <A extends unknown[], R>(create: (...args: A) => R) => (...args: A): R => {
+    try {
+      return create(...args);
+    } catch (error) {
+      throw new CliUsageError(`${flag}: ${(error as Error).message}`);
+    }
+  };
+  return { ...redis, createRedisBudgetStore: usage(redis.createRedisBudgetStore), createRedisLogStore: usage(redis.createRedisLogStore) };
 }

@@ -5,6 +5,7 @@ import { createProcessIo, writeLine, type CliIo } from './cli-io';
 import { runDoctor } from './command-doctor';
 import { runInstall } from './command-install';
 import { runInvoke } from './command-invoke';
+import { runLogs } from './command-logs';
 import { runSecrets } from './command-secrets';
 import { runServe } from './command-serve';
 import { runValidate } from './command-validate';
@@ -23,6 +24,22 @@ Commands:
                               needed under NODE_ENV=production ($HUBSPOT_FUNCTIONS_DASHBOARD_TOKEN)
       --json                  Print log records as JSON lines on stdout
       --quiet, -q             Print no line per invocation (onLog: false)
+      --health <path>         Answer health probes there: 200 when ready, 503 loading or draining
+      --instance <name>       This server's name on its records (default: hostname:pid)
+      --app-functions-route   Serve private app functions at POST <prefix>/app-functions/<name>
+      --cors <origin>         Allow this origin (repeatable; CORS is off by default)
+      --max-body <bytes>      Request body limit (default: 6291456, HubSpot's 6 MB)
+  logs                        Print records in HubSpot's format, newest last
+      --url <server>          A running server's dashboard (default: http://127.0.0.1:$PORT, else :3000)
+      --redis <url>           Or the Redis stream that serve --redis shares ($HUBSPOT_FUNCTIONS_REDIS_URL)
+      --follow, -f            Keep printing new records until Ctrl-C
+      --endpoint <path>       Only this endpoint (hello, /events/update)
+      --status <s>            Only success, error, timeout or 429
+      --request-id <id>       Only request ids containing this
+      --since <duration>      Only the last 30s, 5m, 2h, 1d (or since an ISO time)
+      --instance <name>       Only this instance's records
+      --json                  One JSON record a line
+      --dashboard-token <t>   The dashboard's token ($HUBSPOT_FUNCTIONS_DASHBOARD_TOKEN)
   validate [paths...]         Every configuration, file and package problem, without serving (--json)
   doctor [paths...]           Migration advice for folders that ran on HubSpot (--json)
   install [paths...]          Each folder's package.json dependencies and HubSpot's preloaded packages
@@ -50,8 +67,8 @@ Options of serve and invoke:
   --account-id <n>            context.accountId (default: $HUBSPOT_ACCOUNT_ID, else 0)
   --timeout <ms>              Per-invocation timeout (default: 10000, HubSpot's 10 s)
   --rate-limit <s>|off        Execution seconds per minute per account (default: 600)
-  --redis <url>               Keep the budget in Redis, shared by several servers
-                              (default: $HUBSPOT_FUNCTIONS_REDIS_URL)
+  --redis <url>               Keep the budget in Redis, shared by several servers; serve also
+                              shares every instance's records there (default: $HUBSPOT_FUNCTIONS_REDIS_URL)
   --outbound-rewrite <from>=<to>  Send functions' calls to one origin to another instead
                               (repeatable), e.g. https://api.hubapi.com=http://127.0.0.1:4010
   --outbound-deny             Refuse calls to origins not rewritten (loopback still allowed)
@@ -64,6 +81,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => number | Promise<n
   doctor: runDoctor,
   install: runInstall,
   invoke: runInvoke,
+  logs: runLogs,
   secrets: runSecrets,
 };
 

@@ -1,15 +1,17 @@
-// The logs dashboard (issue #6), served by the host itself so that it works under Express, Koa
-// and `serve --dashboard` alike: the page, a JSON API, and Server-Sent Events that push every
-// new log record. Records arrive already redacted by the core (SPEC R33); nothing else is shown.
+// The logs dashboard (issues #6, #15), served by the host itself so that it works under Express,
+// Koa and `serve --dashboard` alike: the page, a JSON API, and Server-Sent Events that push every
+// new log record (every instance's, with a log store) and the per-function figures. Records
+// arrive already redacted by the core (SPEC R33); nothing else is shown.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { relative } from 'node:path';
+import { filterFromQuery, matchesRecordFilter } from '../logs/record-filter';
 import type { ResolvedDashboard } from '../options';
-import type { LogRecord, RouteInfo } from '../types';
+import type { LogRecord, RecordWarning, RouteInfo } from '../types';
 import { loadDashboardPage } from './dashboard-page';
 import { quote, send, sendDashboardError, sendJson } from './dashboard-responses';
 import { createEventStreams } from './event-streams';
 import { createDashboardGuard, type DashboardRequestInfo, type GuardedRequest } from './guard-dashboard-request';
-import { RingBuffer } from './ring-buffer';
+import { createRecordFeed, type SharedRecords } from './record-feed';
 
 export type { DashboardRequestInfo } from './guard-dashboard-request';
 
@@ -17,6 +19,8 @@ export type { DashboardRequestInfo } from './guard-dashboard-request';
 export const DASHBOARD_CAPACITY = 500;
 /** When a refused event stream may try again: a tab closes in seconds. */
 const STREAMS_RETRY_AFTER_S = 5;
+/** New figures are pushed at most this often while records arrive. */
+const STATS_THROTTLE_MS = 1_000;
 
 /** One function as the dashboard lists it. */
 export interface DashboardRoute {
@@ -73,12 +77,17 @@ function decodeRequestId(segment: string): string | null {
 
 /**
  * Creates the dashboard for a host.
- * @param deps.routes the host's current routes; deps.subscribe the host's onRecord
+ * @param deps.routes the host's current routes; deps.subscribe the host's onRecord;
+ *   deps.subscribeLate its warnings raised after their record; deps.shared the log store of every
+ *   instance, or null; deps.budget the execution budget, or null when it is off
  */
 export function createDashboard(deps: {
   options: Readonly<ResolvedDashboard>;
   routes(): RouteInfo[];
-  subscribe(listener: (record: LogRecord) => void): () => void;
+  subscribe: (listener: (record: LogRecord) => void) => () => void;
+  subscribeLate?: (listener: (id: string, warning: RecordWarning) => void) => () => void;
+  shared?: SharedRecords | null;
+  budget?: { budgetMs: number; windowMs: number } | null;
   capacity?: number;
   cwd?: string;
 }): Dashboard {
@@ -86,14 +95,38 @@ export function createDashboard(deps: {
   const base = options.path;
   const cwd = deps.cwd ?? process.cwd();
   const production = process.env.NODE_ENV === 'production';
-  const buffer = new RingBuffer<LogRecord>(deps.capacity ?? DASHBOARD_CAPACITY);
   const streams = createEventStreams({ maxStreams: options.maxStreams, maxBufferBytes: options.maxStreamBufferBytes });
   const guard = createDashboardGuard(options, production);
   const routes = (): DashboardRoute[] => deps.routes().map((r) => toDashboardRoute(r, cwd));
   const frame = (event: string, data: unknown): string => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-  const unsubscribe = deps.subscribe((record) => {
-    buffer.push(record);
-    streams.broadcast(frame('record', record));
+  let statsTimer: NodeJS.Timeout | undefined;
+  const scheduleStats = (): void => {
+    if (statsTimer !== undefined || streams.size === 0) return;
+    statsTimer = setTimeout(() => {
+      statsTimer = undefined;
+      streams.broadcast(frame('stats', feed.stats()));
+    }, STATS_THROTTLE_MS);
+    statsTimer.unref();
+  };
+  const feed = createRecordFeed({
+    capacity: deps.capacity ?? DASHBOARD_CAPACITY,
+    budget: deps.budget ?? null,
+    subscribe: deps.subscribe,
+    subscribeLate: deps.subscribeLate ?? (() => () => undefined),
+    shared: deps.shared ?? null,
+    events: {
+      record(record) {
+        streams.broadcast(frame('record', record));
+        scheduleStats();
+      },
+      warning(id, warning) {
+        streams.broadcast(frame('warning', { id, warning }));
+      },
+      reset(records) {
+        streams.broadcast(frame('records', { records }));
+        scheduleStats();
+      },
+    },
   });
 
   function openStream(req: IncomingMessage, res: ServerResponse, head: boolean): void {
@@ -104,7 +137,7 @@ export function createDashboard(deps: {
       return;
     }
     // The first event carries everything a freshly (re)connected page needs.
-    streams.open(req, res, `retry: 2000\n${frame('hello', { routes: routes(), records: buffer.toArray() })}`);
+    streams.open(req, res, `retry: 2000\n${frame('hello', { routes: routes(), records: feed.records(), stats: feed.stats() })}`);
   }
 
   function serve({ req, res, info, sub, query, head }: GuardedRequest): void {
@@ -122,12 +155,20 @@ export function createDashboard(deps: {
     } else if (sub === '/api/routes') {
       sendJson(res, { routes: routes() }, head);
     } else if (sub === '/api/records') {
-      // Search by request id, as HubSpot's Logs tab has it: a case-insensitive substring.
-      const q = (query.get('q') ?? '').trim().toLowerCase();
-      sendJson(res, { records: buffer.toArray().filter((r) => q === '' || r.id.toLowerCase().includes(q)) }, head);
+      // `q`: a part of the request id, case-insensitive, as HubSpot's Logs tab searches; then
+      // endpoint, status (success, error, timeout, 429), instance and since (epoch ms).
+      const filter = filterFromQuery(query);
+      if ('invalid' in filter) {
+        const hint = filter.invalid === 'status' ? 'success, error, timeout or 429' : 'a time in epoch milliseconds';
+        sendDashboardError(res, 'HSF_DASHBOARD_BAD_QUERY', `The records filter ${filter.invalid}=${quote(query.get(filter.invalid) ?? '')} is not one the dashboard knows: use ${hint}.`, { head, production });
+        return;
+      }
+      sendJson(res, { records: feed.records().filter((r) => matchesRecordFilter(r, filter)) }, head);
+    } else if (sub === '/api/stats') {
+      sendJson(res, feed.stats(), head);
     } else if (sub.startsWith('/api/records/')) {
       const id = decodeRequestId(sub.slice('/api/records/'.length));
-      const record = id === null ? undefined : buffer.findLast((r) => r.id === id);
+      const record = id === null ? undefined : feed.find(id);
       if (record === undefined) sendDashboardError(res, 'HSF_NOT_FOUND', `No recent record has the request id ${quote(id ?? sub.slice('/api/records/'.length))}.`, { head, production });
       else sendJson(res, record, head);
     } else {
@@ -160,7 +201,8 @@ export function createDashboard(deps: {
       streams.broadcast(frame('routes', { routes: routes() }));
     },
     close() {
-      unsubscribe();
+      if (statsTimer !== undefined) clearTimeout(statsTimer);
+      feed.close();
       streams.close();
     },
   };

@@ -12,6 +12,7 @@ import type { Runner, RunnerEvent } from '../definitions';
 import { createHttpEdge } from '../edge/http-edge';
 import { createFunctionSet, type FunctionSet, type ReloadResult } from '../functions/function-set';
 import { createLimiter } from '../limits/create-limiter';
+import { createLogStoreHealth, createLogStoreSink } from '../logs/log-store-sink';
 import { normalizeOptions, type AllOptions, type ResolvedOptions } from '../options';
 import { createPipeline } from '../pipeline/create-pipeline';
 import type { FrameworkRequestInfo } from '../request/endpoint-request';
@@ -19,10 +20,11 @@ import { writeInternalError } from '../response/error-response';
 import { createInlineRunner } from '../runner/inline-runner';
 import { createProcessRunner } from '../runner/process-runner';
 import { createWorkerRunner } from '../runner/worker-runner';
-import type { FunctionsWarning, LogRecord, RouteInfo } from '../types';
+import { createInvocationTelemetry } from '../telemetry/invocation-telemetry';
+import type { FunctionsWarning, HostHealth, LogRecord, RouteInfo } from '../types';
 import { startWatching } from '../watch/start-watching';
 import { createInvoker, type InvokeInput, type InvokeResult } from './invoke';
-import { createRecordHub } from './record-hub';
+import { createRecordHub, type RecordHub } from './record-hub';
 import { warnIfHostNotUtc } from './warn-timezone';
 
 /** A mounted set of functions, independent of any framework. */
@@ -53,6 +55,11 @@ export interface FunctionsHost {
    * is returned as `{ ok: false, error }`: the previous version keeps serving (issue #6).
    */
   reload(changedFiles?: readonly string[]): Promise<ReloadResult>;
+  /**
+   * Whether it is ready to serve (issue #15): `ok` once every module loaded or failed, `loading`
+   * before, `draining` once close() began; with how many functions are in each state.
+   */
+  health(): HostHealth;
   /** Drains in-flight calls, then stops runners, timers and watchers. */
   close(): Promise<void>;
 }
@@ -63,14 +70,16 @@ function pathOf(url: string | undefined): string {
   return q === -1 ? url : url.slice(0, q);
 }
 
-/** SPEC R44: the runners implement one interface; the rest of the core cannot tell them apart. */
-function createRunner(options: ResolvedOptions, warn: (warning: FunctionsWarning) => void): Runner {
-  const onEvent = (event: RunnerEvent): void =>
-    warn({
-      code: event.level === 'WARN' ? 'HSF_WARN_LATE_EVENT' : 'HSF_WARN_LATE_ERROR',
-      message: `request ${event.requestId} (${event.functionId}): ${event.message}`,
-      functionId: event.functionId,
-    });
+/**
+ * SPEC R44: the runners implement one interface; the rest of the core cannot tell them apart.
+ * Their late events (SPEC R47) are warnings, kept on the invocation's record too (issue #15).
+ */
+function createRunner(options: ResolvedOptions, warn: (warning: FunctionsWarning) => void, records: RecordHub): Runner {
+  const onEvent = (event: RunnerEvent): void => {
+    const code = event.level === 'WARN' ? 'HSF_WARN_LATE_EVENT' : 'HSF_WARN_LATE_ERROR';
+    records.warn(event.requestId, { code, message: event.message, at: Date.now() });
+    warn({ code, message: `request ${event.requestId} (${event.functionId}): ${event.message}`, functionId: event.functionId });
+  };
   if (options.isolation === 'inline') return createInlineRunner({ closeTimeoutMs: options.closeTimeoutMs, onEvent, outbound: options.outbound });
   if (options.isolation === 'process') return createProcessRunner({ ...options, onEvent });
   return createWorkerRunner({ ...options, onEvent });
@@ -85,6 +94,16 @@ function safeWarn(options: ResolvedOptions): (warning: FunctionsWarning) => void
       // Ignored: a warning is advice.
     }
   };
+}
+
+/** This package's version, for the telemetry's instrumentation scope. */
+function packageVersion(): string | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require('hubspot-functions/package.json') as { version?: string }).version;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -105,18 +124,25 @@ export function createFunctionsHost(source: string | string[], options: AllOptio
   if (resolved.isolation !== 'process') warnIfHostNotUtc(resolved.isolation, warn);
 
   const production = process.env.NODE_ENV === 'production';
-  const records = createRecordHub(resolved);
-  const runner = createRunner(resolved, warn);
+  // Records also go to the shared log store (issue #15); its outages are one warning each.
+  const storeHealth = resolved.logStore === null ? null : createLogStoreHealth(warn);
+  const storeSink = resolved.logStore === null ? null : createLogStoreSink(resolved.logStore, storeHealth!);
+  const records = createRecordHub(resolved, storeSink);
+  const runner = createRunner(resolved, warn, records);
+  // Spans need every invocation's record: with telemetry, records are always built.
+  const telemetry = createInvocationTelemetry(resolved.telemetry, packageVersion());
   const limiter = createLimiter(resolved.rateLimit, { onWarning: warn });
   const set: FunctionSet = createFunctionSet({ source, options: resolved, runner, warn, definitions, warnings });
   let closed = false;
   const pipeline = createPipeline({
     options: resolved, runner, limiter, production, functions: () => set.registry.functions,
-    closed: () => closed, listening: records.listening, emit: records.emit,
+    closed: () => closed, listening: telemetry === null ? records.listening : () => true, emit: records.emit, telemetry,
   });
   const edge = createHttpEdge({ router: () => set.router, pipeline, options: resolved, production });
   const dashboard: Dashboard | null = resolved.dashboard === null ? null : createDashboard({
-    options: resolved.dashboard, routes: () => set.registry.routes(), subscribe: records.subscribe,
+    options: resolved.dashboard, routes: () => set.registry.routes(), subscribe: records.subscribe, subscribeLate: records.subscribeLate,
+    shared: resolved.logStore === null ? null : { store: resolved.logStore, instance: resolved.instance, health: storeHealth! },
+    budget: resolved.rateLimit === null ? null : { budgetMs: resolved.rateLimit.budgetMs, windowMs: resolved.rateLimit.windowMs },
   });
   const invoker = createInvoker({ definitions: () => set.definitions, router: () => set.router, pipeline });
   // The host's one entry never throws and never rejects (issue #10 item 1): the edge answers its
@@ -161,6 +187,12 @@ export function createFunctionsHost(source: string | string[], options: AllOptio
     invoke: (target, input) => invoker.invoke(target, input),
     reload,
     onRecord: records.subscribe,
+    health() {
+      const functions = { loaded: 0, failed: 0, pending: 0 };
+      for (const fn of set.registry.functions.values()) functions[fn.status]++;
+      const status = closed ? 'draining' : functions.pending > 0 ? 'loading' : 'ok';
+      return { status, functions };
+    },
     close() {
       closing ??= (async () => {
         closed = true;
@@ -170,6 +202,8 @@ export function createFunctionsHost(source: string | string[], options: AllOptio
         await set.registry.ready.catch(() => undefined);
         await runner.close();
         await limiter.close();
+        // The last records reach the shared log (bounded in time); the store itself is the caller's.
+        await storeSink?.close();
       })();
       return closing;
     },

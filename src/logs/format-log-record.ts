@@ -1,6 +1,7 @@
-// The default log sink (SPEC R62): HubSpot's summary line, then the captured console lines, then
-// the error for failed invocations, on stderr; with HSF_LOG_OUTBOUND=1, one indented line per
-// outbound call after them (issue #13; off by default, so HubSpot's format stays the default).
+// The default log sink (SPEC R62): HubSpot's summary line with the request id at its end, then
+// the captured console lines, then the error for failed invocations, on stderr; with
+// HSF_LOG_OUTBOUND=1, one indented line per outbound call after them (issue #13; off by default,
+// so HubSpot's format stays the default).
 import type { LogRecord, OutboundCall } from '../types';
 
 /** How a record is formatted beyond HubSpot's lines. */
@@ -15,16 +16,18 @@ export function outboundLinesWanted(env: NodeJS.ProcessEnv = process.env): boole
 }
 
 /**
- * Formats one record as HubSpot prints it (SPEC R62):
- * `<ISO> - <STATUS> - <METHOD> /<endpoint> - Execution Time: <n>ms`, then the captured lines;
- * with `outbound`, then `  -> GET https://api.hubapi.com/... 200 12ms` per outbound call.
+ * Formats one record as HubSpot prints it (SPEC R62), with its request id at the end of the line
+ * so that the id a 500 names can be found with grep (issue #15):
+ * `<ISO> - <STATUS> - <METHOD> /<endpoint> - Execution Time: <n>ms - <request id>`, then the
+ * captured lines; with `outbound`, then `  -> GET https://api.hubapi.com/... 200 12ms` per
+ * outbound call.
  * @example
- * formatLogRecord(record); // "2021-04-28T19:19:21.666Z - SUCCESS - GET /hello - Execution Time: 279ms\n..."
+ * formatLogRecord(record); // "2021-04-28T19:19:21.666Z - SUCCESS - GET /hello - Execution Time: 279ms - 1b4e…\n..."
  */
 export function formatLogRecord(record: LogRecord, options: LogFormatOptions = {}): string {
   const endpoint = record.endpoint.startsWith('/') ? record.endpoint : `/${record.endpoint}`;
   const time = Math.round(record.executionTime);
-  let out = `${new Date(record.createdAt).toISOString()} - ${record.status} - ${record.method} ${endpoint} - Execution Time: ${time}ms\n`;
+  let out = `${new Date(record.createdAt).toISOString()} - ${record.status} - ${record.method} ${endpoint} - Execution Time: ${time}ms - ${record.id}\n`;
   if (record.log !== '') out += record.log.endsWith('\n') ? record.log : `${record.log}\n`;
   if (record.error !== undefined) out += formatError(record.error);
   if (options.outbound === true && record.outbound !== undefined) {

@@ -19,6 +19,7 @@ import { buildCorsHeaders } from './cors';
 import { buildLogRecord, statusOf } from './log-record';
 import { readRequestInput, type RequestInput } from './request-input';
 import { redactStrings } from '../env/redactions';
+import type { InvocationTelemetry } from '../telemetry/invocation-telemetry';
 
 /** What the pipeline answers. */
 export interface PipelineResult {
@@ -50,6 +51,8 @@ export interface PipelineDeps {
   listening(): boolean;
   emit(record: LogRecord): void;
   production: boolean;
+  /** Spans and metrics per invocation (issue #15); null or absent: none, and no wrapping at all. */
+  telemetry?: InvocationTelemetry | null;
 }
 
 /** `value`'s continuation, now when it is a value, later when it is a promise. */
@@ -80,7 +83,7 @@ function refuse(deps: PipelineDeps, request: EndpointRequest, error: AnsweredErr
   const record = buildLogRecord({
     id: request.requestId, createdAt: Date.now(), status: 'ERROR', executionTime: 0, memoryUsedMb: 0,
     memoryLimitMb: deps.options.memoryLimitMb, log: '', error: { type: error.code, message: error.message, stackTrace: [] },
-    endpoint, method: request.method, statusCode: response.statusCode, functionId,
+    endpoint, method: request.method, statusCode: response.statusCode, functionId, instance: deps.options.instance,
   });
   deps.emit(record);
   return { response, record };
@@ -170,7 +173,7 @@ function finish(deps: PipelineDeps, run: Run, result: RunResult, createdAt: numb
       id: request.requestId, createdAt, status: statusOf(result, answered.response.statusCode),
       executionTime: result.executionTime, memoryUsedMb: result.memoryUsedMb, memoryLimitMb: deps.options.memoryLimitMb,
       log: result.log, error: answered.error, endpoint: run.endpoint, method: request.method,
-      statusCode: answered.response.statusCode, functionId: fn.definition.id, accountId: run.accountId,
+      statusCode: answered.response.statusCode, functionId: fn.definition.id, accountId: run.accountId, instance: deps.options.instance,
       outbound: result.outbound, outboundDropped: result.outboundDropped,
     }), fn.redactions);
     deps.emit(record);
@@ -201,6 +204,9 @@ function answerWithoutRun(deps: PipelineDeps, route: Exclude<RouteResolution, Ru
  * const result = await pipeline.answer(router.resolve('GET', '/_hcms/api/hello'), request);
  */
 export function createPipeline(deps: PipelineDeps): Pipeline {
+  // Decided once: without telemetry, admission is called as it is (issue #15: no work per request).
+  const telemetry = deps.telemetry ?? null;
+  const enter: typeof admit = telemetry === null ? admit : (d, run) => telemetry.trace(run, () => admit(d, run));
   return {
     answer(route, request, keepRecord = false) {
       const keep = keepRecord || deps.listening();
@@ -211,9 +217,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const run = prepareRun(deps, route, request, keep);
       if (!('fn' in run)) return run;
       // Only a function still loading is waited for; a settled one costs no await (issue #7).
-      if (run.fn.status !== 'pending') return admit(deps, run);
+      if (run.fn.status !== 'pending') return enter(deps, run);
       run.fn.prioritize();
-      return run.fn.prepared.then(() => admit(deps, run));
+      return run.fn.prepared.then(() => enter(deps, run));
     },
   };
 }

@@ -37,6 +37,7 @@ export function buildLogRecord(fields: {
   statusCode: number;
   functionId?: string;
   accountId?: number;
+  instance: string;
   /** Issue #13: the calls the function made, when it made any. */
   outbound?: OutboundCall[];
   outboundDropped?: number;
@@ -51,6 +52,7 @@ export function buildLogRecord(fields: {
     endpoint: fields.endpoint,
     method: fields.method,
     statusCode: fields.statusCode,
+    instance: fields.instance,
   };
   if (fields.error) record.error = fields.error;
   if (fields.functionId !== undefined) record.functionId = fields.functionId;

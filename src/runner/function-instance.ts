@@ -14,7 +14,7 @@ import { checkWorkerMessage } from './worker-protocol';
 /** A call waiting for, or handed to, an instance. */
 export interface PendingCall {
   request: RunRequest;
-  resolve(result: RunResult): void;
+  resolve: (result: RunResult) => void;
 }
 
 /** How an instance behaves; shared by every instance of a pool. */
@@ -29,8 +29,11 @@ export interface InstanceOptions {
 interface ActiveCall extends PendingCall {
   started: number;
   timer: NodeJS.Timeout;
-  /** The console lines the instance sent, for answers the instance itself cannot give (SPEC R45). */
-  log: LogBuffer;
+  /**
+   * The console lines the instance sent, for answers the instance itself cannot give (SPEC R45);
+   * made on the first line (most calls print nothing: no buffer per call, issue #12).
+   */
+  log: LogBuffer | null;
   /** The outbound calls it reported, likewise (issue #13); made on the first one. */
   outbound: OutboundRecorder | null;
 }
@@ -73,6 +76,14 @@ export abstract class FunctionInstance {
   protected abstract stop(): void;
   /** Whether the instance keeps the host's event loop alive: only while it has work. */
   protected abstract hold(held: boolean): void;
+  /** What hold() was last told: ref and unref only on a change (two calls per request otherwise). */
+  private held = true;
+
+  private holdIf(held: boolean): void {
+    if (held === this.held) return;
+    this.held = held;
+    this.hold(held);
+  }
 
   /** Invocations handed to this instance and not answered yet. */
   get active(): number {
@@ -86,10 +97,9 @@ export abstract class FunctionInstance {
     // SPEC R45: the host's own timer answers at once even when the instance is stuck in a loop.
     const timer = setTimeout(() => this.timeOut(id), Math.min(Math.max(timeoutMs, 0), MAX_TIMER_MS));
     timer.unref();
-    this.calls.set(id, { ...call, started: performance.now(), timer, log: new LogBuffer(), outbound: null });
+    this.calls.set(id, { request: call.request, resolve: call.resolve, started: performance.now(), timer, log: null, outbound: null });
     this.lastUsed = useStamp;
-    clearTimeout(this.idleTimer);
-    this.hold(true);
+    this.holdIf(true);
     this.callStarted();
     try {
       this.send({ type: 'run', id, request: call.request });
@@ -153,9 +163,11 @@ export abstract class FunctionInstance {
         this.settleLoad({ ok: false, error: message.error });
         void this.terminate('HSF_FUNCTION_LOAD_FAILED', 'failed to load');
         return;
-      case 'log':
-        this.calls.get(message.id)?.log.push(message.level, message.message);
+      case 'log': {
+        const call = this.calls.get(message.id);
+        if (call !== undefined) (call.log ??= new LogBuffer()).push(message.level, message.message);
         return;
+      }
       case 'outbound': {
         const call = this.calls.get(message.id);
         if (call !== undefined) (call.outbound ??= new OutboundRecorder()).apply(message.change);
@@ -196,7 +208,7 @@ export abstract class FunctionInstance {
   private timeOut(id: number): void {
     const call = this.calls.get(id);
     if (call === undefined) return;
-    call.log.push('ERROR', `Task timed out after ${(call.request.timeoutMs / 1000).toFixed(2)} seconds`);
+    (call.log ??= new LogBuffer()).push('ERROR', `Task timed out after ${(call.request.timeoutMs / 1000).toFixed(2)} seconds`);
     this.markRetiring();
     this.answer(id, this.resultOf(call, { type: 'timeout' }));
   }
@@ -210,12 +222,12 @@ export abstract class FunctionInstance {
     const message = `The ${this.noun} of function "${this.spec.definition.id}" ${what}.`;
     this.settleLoad({ ok: false, error: failure(code === 'HSF_CLOSED' ? 'HSF_CLOSED' : 'HSF_FUNCTION_LOAD_FAILED', message) });
     for (const [id, call] of [...this.calls]) {
-      call.log.push('ERROR', message);
+      (call.log ??= new LogBuffer()).push('ERROR', message);
       const error = failure(code, message);
       this.answer(id, this.resultOf(call, { type: 'error', code, error }));
     }
     // Held until the instance is gone, so that awaiting close() or terminate() cannot be cut short.
-    this.hold(true);
+    this.holdIf(true);
     this.stop();
     this.options.onChange(this);
   }
@@ -239,14 +251,21 @@ export abstract class FunctionInstance {
   /** With nothing to do, the instance no longer holds the process open, and retires after idleMs. */
   private becameIdleMaybe(): void {
     if (this.calls.size > 0 || this.state !== 'ready') return;
-    this.hold(false);
-    clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => this.retire(), this.options.idleMs);
-    this.idleTimer.unref();
+    this.holdIf(false);
+    // One timer for the instance's life, restarted each time it goes idle (no timer per call); when
+    // it fires during a call it does nothing, and the call's end restarts it.
+    if (this.idleTimer === undefined) {
+      this.idleTimer = setTimeout(() => {
+        if (this.calls.size === 0 && this.state === 'ready') this.retire();
+      }, this.options.idleMs);
+      this.idleTimer.unref();
+    } else {
+      this.idleTimer.refresh();
+    }
   }
 
   private resultOf(call: ActiveCall, outcome: RunResult['outcome']): RunResult {
-    const result: RunResult = { outcome, log: call.log.text(), executionTime: performance.now() - call.started, memoryUsedMb: this.memoryUsedMb };
+    const result: RunResult = { outcome, log: call.log?.text() ?? '', executionTime: performance.now() - call.started, memoryUsedMb: this.memoryUsedMb };
     if (call.outbound !== null) addOutbound(result, call.outbound.close());
     return result;
   }

@@ -4,12 +4,14 @@
 // the pipe closes and the child exits: it never outlives its host.
 import { Socket } from 'node:net';
 import { serveFunction } from './serve-function';
+import { yieldToHost } from './yield-to-host';
 import { FrameDecoder, encodeFrame } from './process-protocol';
 import type { FromChildMessage, ProcessStartData, ToChildMessage } from './process-protocol';
 import type { HostMessage } from './worker-protocol';
 
 /** Serves one function over the pipe on `fd`; the first frame says which. */
 export function serveFunctionProcess(fd: number): void {
+  yieldToHost();
   const channel = new Socket({ fd, readable: true, writable: true });
   const listeners: Array<(message: HostMessage) => void> = [];
   const post = (message: FromChildMessage): void => {

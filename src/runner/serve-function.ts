@@ -18,7 +18,7 @@ import { retainConsoleCapture } from '../logs/console-capture';
 import { interceptOutbound } from '../outbound/intercept-outbound';
 import type { ResolvedOutbound } from '../outbound/outbound-policy';
 import { retainPreloadedResolution } from '../preloaded/resolve-preloaded';
-import { guardBufferAllocations, measureMemory, startMemoryGuard } from './memory-guard';
+import { guardBufferAllocations, startMemoryGuard } from './memory-guard';
 import type { HostMessage, WorkerMessage } from './worker-protocol';
 
 /** How the instance talks to the host: a MessagePort, or the pipe of a child process. */
@@ -124,8 +124,8 @@ export function serveFunction(channel: InstanceChannel, start: ServeStart): void
     if (invocation.answered) return;
     invocation.answered = true;
     if (overLimit()) return;
-    // The guard's own figure where it guards; a child process's host puts its RSS figure in.
-    if (guard !== null) result.memoryUsedMb = Math.round(measureMemory() / MB);
+    // The guard's own figure where it guards (just measured); a child process's host puts its RSS figure in.
+    if (guard !== null) result.memoryUsedMb = Math.round(guard.lastUsedBytes / MB);
     sendResult(id, result, post, redactions);
   };
 

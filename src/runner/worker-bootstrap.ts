@@ -3,11 +3,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { serveFunction } from './serve-function';
+import { yieldToHost } from './yield-to-host';
 import type { HostMessage, WorkerMessage, WorkerStartData } from './worker-protocol';
 import { WORKER_MARKER, prepareTransfer } from './worker-protocol';
 
 /** Serves one function in this worker thread: loads it, then answers `run` messages on `port`. */
 export function serveFunctionWorker(port: MessagePort, start: WorkerStartData): void {
+  yieldToHost();
   serveFunction(
     {
       post: (message: WorkerMessage) => port.postMessage(message, message.type === 'result' ? prepareTransfer(message.result) : []),

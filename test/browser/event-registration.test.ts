@@ -6,23 +6,19 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { startServe } from '../cli/cli-process';
+import { chromiumSkipReason, launchChromium } from '../helpers/chromium';
 import { spawnServer, type SpawnedServer } from '../helpers/spawn-server';
 
 const ROOT = join(__dirname, '..', '..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(ROOT, 'test', 'artifacts');
 const DATA_FILE = join(ROOT, 'examples', 'event-registration', 'data', 'participants.json');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** Why the suite cannot run here, or undefined. Under CI=true a missing browser fails instead. */
 function skipReason(): string | undefined {
-  if (!existsSync(CHROMIUM)) {
-    const message = `chromium not found at ${CHROMIUM}: install it with: sudo apt-get install chromium`;
-    if (process.env.CI === 'true') throw new Error(message);
-    return message;
-  }
+  const browser = chromiumSkipReason();
+  if (browser !== undefined) return browser;
   // examples/express/server.js requires the package by name: it runs against the build.
   if (!existsSync(join(ROOT, 'dist', 'adapters', 'express.js'))) {
     const message = 'dist/ is missing: run `npm run build` first (npm test builds)';
@@ -45,7 +41,7 @@ describe('browser: event registration and the logs dashboard (npm start)', { ski
     rmSync(DATA_FILE, { force: true });
     mkdirSync(ARTIFACTS, { recursive: true });
     server = await spawnServer(join(ROOT, 'examples', 'express', 'server.js'), [], { PORT: '0' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

@@ -60,7 +60,8 @@ describe('serve', () => {
       assert.equal(res.status, 200);
       const id = res.headers.get('x-request-id');
       assert.ok(id);
-      await server.waitFor(/ - SUCCESS - GET \/logs - Execution Time: \d+ms\n.*\tINFO\tLog some debug info\n.*\tWARN\tcareful\n.*\tERROR\tAn error occurred\n/);
+      // issue #15: the line ends with the request id, so the id a 500 names can be found with grep.
+      await server.waitFor(new RegExp(` - SUCCESS - GET /logs - Execution Time: \\d+ms - ${id}\n.*\tINFO\tLog some debug info\n.*\tWARN\tcareful\n.*\tERROR\tAn error occurred\n`));
       const out = server.output();
       assert.match(out, /^URL\s+METHODS\s+FILE\s+SECRETS\s+ENV\s+STATUS$/m);
       assert.match(out, new RegExp(`^${server.url.replace(/\./g, '\\.')}/_hcms/api/hello\\s+GET\\s+test/fixtures/basic\\.functions/hello\\.js\\s+API_KEY\\s+GLOBAL_CONFIG,SHARED\\s+loaded$`, 'm'));

@@ -1,5 +1,6 @@
 // normalizeOptions: every default filled, frozen, a bad value is a TypeError naming the option.
 import assert from 'node:assert/strict';
+import { hostname } from 'node:os';
 import { test } from 'node:test';
 import { join, resolve } from 'node:path';
 import { normalizeOptions } from '../../src/options';
@@ -24,6 +25,10 @@ test('defaults (issue #2 options table)', () => {
     assert.deepEqual(o.envAllowList, ['NODE_ENV', 'TZ', 'PATH', 'HOME', 'LANG']);
     assert.equal(o.trustProxy, false);
     assert.deepEqual({ ...o.rateLimit }, { budgetMs: 600_000, windowMs: 60_000, maxExecutions: null, store: null, failOpen: true });
+    // issue #15: no shared log, a name per process, telemetry when an SDK is registered.
+    assert.equal(o.logStore, null);
+    assert.equal(o.instance, `${hostname()}:${process.pid}`);
+    assert.equal(o.telemetry, true);
     assert.ok(Object.isFrozen(o));
   } finally {
     if (previous !== undefined) process.env.HUBSPOT_ACCOUNT_ID = previous;
@@ -66,6 +71,10 @@ const bad: Array<[string, Record<string, unknown>]> = [
   ['preloaded.versions["lodash"]', { preloaded: { versions: { lodash: '^4' } } }],
   ['preloaded.versions["axios"]', { preloaded: { versions: { axios: 1 } } }],
   ['unknown option "timeout"', { timeout: 5 }],
+  ['logStore', { logStore: { append: () => undefined } }],
+  ['instance', { instance: '' }],
+  ['instance', { instance: 'web\n1' }],
+  ['telemetry', { telemetry: 'on' }],
 ];
 for (const [name, input] of bad) {
   test(`a bad ${name} throws a TypeError naming it`, () => {

@@ -13,7 +13,7 @@ import type { LogRecord } from '../../src/types';
 
 const record: LogRecord = {
   id: 'req-1', status: 'SUCCESS', createdAt: Date.UTC(2021, 3, 28, 19, 19, 21, 666), executionTime: 40,
-  memory: '12/128 MB', log: '2021-04-28T19:19:21.600Z\tINFO\thello\n', endpoint: 'contacts', method: 'GET', statusCode: 200,
+  memory: '12/128 MB', log: '2021-04-28T19:19:21.600Z\tINFO\thello\n', endpoint: 'contacts', method: 'GET', statusCode: 200, instance: 'test:1',
   outbound: [
     { method: 'GET', url: 'https://api.hubapi.com/crm/v3/objects/contacts?hapikey=[REDACTED]', status: 200, durationMs: 12, rewrittenTo: 'http://127.0.0.1:4010' },
     { method: 'POST', url: 'https://partner.example.com/v1', status: null, durationMs: 0, error: 'HSF_OUTBOUND_DENIED: refused by outbound.deny (the origin is not in outbound.rewrite)' },
@@ -21,7 +21,7 @@ const record: LogRecord = {
   ],
   outboundDropped: 3,
 };
-const head = '2021-04-28T19:19:21.666Z - SUCCESS - GET /contacts - Execution Time: 40ms\n2021-04-28T19:19:21.600Z\tINFO\thello\n';
+const head = '2021-04-28T19:19:21.666Z - SUCCESS - GET /contacts - Execution Time: 40ms - req-1\n2021-04-28T19:19:21.600Z\tINFO\thello\n';
 const lines = [
   '  -> GET https://api.hubapi.com/crm/v3/objects/contacts?hapikey=[REDACTED] (rewritten to http://127.0.0.1:4010) 200 12ms\n',
   '  -> POST https://partner.example.com/v1 FAILED 0ms: HSF_OUTBOUND_DENIED: refused by outbound.deny (the origin is not in outbound.rewrite)\n',

@@ -1,6 +1,7 @@
-// hubspot-functions logs dashboard: the route table and recent invocations, live over
-// Server-Sent Events. Plain browser JavaScript, no build step, no external assets (issue #6).
-// Every value is written with textContent: records hold console output, never trusted as HTML.
+// hubspot-functions logs dashboard: the route table with each function's figures, and recent
+// invocations of every instance, live over Server-Sent Events, with filters. Plain browser
+// JavaScript, no build step, no external assets (issues #6, #15). Every value is written with
+// textContent: records hold console output, never trusted as HTML.
 (function () {
   'use strict';
   // The page's path without its trailing slashes (a loop: /\/+$/ is quadratic, issue #10).
@@ -8,8 +9,10 @@
   while (base.charAt(base.length - 1) === '/') base = base.slice(0, -1);
   var MAX_RECORDS = 500;
   var CHART_POINTS = 30;
+  var STATS_REFRESH_MS = 15000;
   var records = [];
   var routes = [];
+  var stats = null;
   var selectedId = null;
 
   function $(id) { return document.getElementById(id); }
@@ -23,17 +26,79 @@
     var e = record.endpoint || '';
     return e.charAt(0) === '/' ? e : '/' + e;
   }
+  // The same rule as src/logs/record-filter.ts (outcomeOf): the status filter's categories.
+  function outcomeOf(record) {
+    if (record.error && record.error.type === 'HSF_TIMEOUT') return 'timeout';
+    if (record.statusCode === 429) return '429';
+    return record.status === 'SUCCESS' ? 'success' : 'error';
+  }
+  // A 4xx that HubSpot records as SUCCESS (SPEC R60) is shown amber, not green.
+  function statusClass(record) {
+    return record.status === 'SUCCESS' && record.statusCode >= 400 ? 'status-4xx' : 'status-' + record.status;
+  }
+  function ms(value) { return value === null || value === undefined ? '–' : Math.round(value) + ' ms'; }
+  function seconds(valueMs) { return (valueMs / 1000).toFixed(valueMs < 10000 ? 1 : 0) + ' s'; }
+  function statsFor(functionId) {
+    if (!stats) return null;
+    for (var i = 0; i < stats.functions.length; i++) if (stats.functions[i].functionId === functionId) return stats.functions[i];
+    return null;
+  }
+  function meter(value, max, label) {
+    var m = document.createElement('meter');
+    m.min = 0;
+    m.max = max;
+    m.value = Math.min(value, max);
+    m.high = max * 0.8;
+    m.optimum = 0;
+    m.setAttribute('aria-label', label);
+    m.title = label;
+    return m;
+  }
+
+  function renderBudget() {
+    var box = $('budget');
+    box.textContent = '';
+    if (!stats || !stats.budget) return;
+    var budget = stats.budget;
+    var span = seconds(budget.windowMs);
+    if (budget.accounts.length === 0) {
+      box.appendChild(el('span', 'Budget: nothing spent in the last ' + span + ' (' + seconds(budget.budgetMs) + ' per account)', 'muted'));
+      return;
+    }
+    budget.accounts.forEach(function (account) {
+      var label = 'account ' + account.accountId + ': ' + seconds(account.usedMs) + ' of ' + seconds(budget.budgetMs) + ' in the last ' + span;
+      var gauge = el('span', null, 'gauge');
+      gauge.dataset.accountId = String(account.accountId);
+      gauge.appendChild(el('span', 'Budget'));
+      gauge.appendChild(meter(account.usedMs, budget.budgetMs, label));
+      gauge.appendChild(el('span', Math.round((account.usedMs / budget.budgetMs) * 100) + '% · ' + label, 'muted'));
+      box.appendChild(gauge);
+    });
+  }
 
   function renderRoutes() {
     var body = $('routes').tBodies[0];
     body.textContent = '';
     routes.forEach(function (route) {
+      var figures = statsFor(route.id);
       var tr = el('tr');
       tr.dataset.functionId = route.id;
       tr.appendChild(el('td', route.path === null ? '(private) ' + route.name : route.path, 'mono'));
       tr.appendChild(el('td', route.methods.join(', ') || 'invoke'));
       tr.appendChild(el('td', route.file, 'mono muted'));
       tr.appendChild(el('td', route.status + (route.error ? ': ' + route.error : ''), route.status === 'failed' ? 'status-ERROR' : ''));
+      tr.appendChild(el('td', figures ? figures.invocations : 0, 'num stat-invocations'));
+      tr.appendChild(el('td', figures ? Math.round(figures.errorRate * 100) + '%' : '–', 'num stat-error-rate' + (figures && figures.errors > 0 ? ' status-ERROR' : '')));
+      tr.appendChild(el('td', ms(figures && figures.p50), 'num stat-p50'));
+      tr.appendChild(el('td', ms(figures && figures.p95), 'num stat-p95'));
+      var budgetCell = el('td', null, 'stat-budget');
+      if (stats && stats.budget) {
+        var used = figures ? figures.budgetUsedMs : 0;
+        budgetCell.appendChild(meter(used, stats.budget.budgetMs, seconds(used) + ' of the account\'s ' + seconds(stats.budget.budgetMs) + ' in the last ' + seconds(stats.budget.windowMs)));
+      } else {
+        budgetCell.textContent = 'off';
+      }
+      tr.appendChild(budgetCell);
       var chartCell = el('td');
       chartCell.appendChild(chartFor(route.id));
       tr.appendChild(chartCell);
@@ -74,31 +139,72 @@
     var tr = el('tr');
     tr.tabIndex = 0;
     tr.dataset.id = record.id;
+    tr.dataset.outcome = outcomeOf(record);
     tr.appendChild(el('td', new Date(record.createdAt).toISOString().replace('T', ' ').replace('Z', ''), 'mono'));
-    tr.appendChild(el('td', record.status + ' ' + record.statusCode, 'status-' + record.status));
+    var status = el('td', record.status + ' ' + record.statusCode, statusClass(record));
+    if (record.warnings && record.warnings.length) {
+      status.appendChild(el('span', '⚠ ' + record.warnings.length, 'warn-badge'));
+    }
+    tr.appendChild(status);
     tr.appendChild(el('td', record.method));
     tr.appendChild(el('td', endpointOf(record), 'mono'));
     tr.appendChild(el('td', Math.round(record.executionTime) + ' ms'));
     tr.appendChild(el('td', record.memory));
+    tr.appendChild(el('td', record.instance || '', 'mono instance'));
     tr.appendChild(el('td', record.id, 'id'));
     tr.addEventListener('click', function () { showDetail(record.id); });
     tr.addEventListener('keydown', function (event) { if (event.key === 'Enter') showDetail(record.id); });
     return tr;
   }
 
+  /** Keeps a select's options in step with the values seen, keeping the choice. */
+  function fillSelect(select, values) {
+    var chosen = select.value;
+    var known = {};
+    for (var i = 1; i < select.options.length; i++) known[select.options[i].value] = true;
+    var changed = values.length !== select.options.length - 1 || values.some(function (v) { return !known[v]; });
+    if (!changed) return;
+    while (select.options.length > 1) select.remove(1);
+    values.forEach(function (v) {
+      var option = el('option', v);
+      option.value = v;
+      select.appendChild(option);
+    });
+    select.value = values.indexOf(chosen) === -1 && chosen !== '' ? '' : chosen;
+  }
+
+  function distinct(pick) {
+    var seen = {};
+    var out = [];
+    records.forEach(function (r) {
+      var v = pick(r);
+      if (v && !seen[v]) { seen[v] = true; out.push(v); }
+    });
+    return out.sort();
+  }
+
   function renderRecords() {
+    fillSelect($('filter-endpoint'), distinct(endpointOf));
+    fillSelect($('filter-instance'), distinct(function (r) { return r.instance; }));
     var query = $('search').value.trim().toLowerCase();
+    var endpoint = $('filter-endpoint').value;
+    var outcome = $('filter-status').value;
+    var instance = $('filter-instance').value;
     var body = $('records').tBodies[0];
     body.textContent = '';
     var shown = 0;
     for (var i = records.length - 1; i >= 0; i--) {
       var record = records[i];
       if (query && record.id.toLowerCase().indexOf(query) === -1) continue;
+      if (endpoint && endpointOf(record) !== endpoint) continue;
+      if (outcome && outcomeOf(record) !== outcome) continue;
+      if (instance && record.instance !== instance) continue;
       body.appendChild(recordRow(record));
       shown++;
     }
+    var filtered = query || endpoint || outcome || instance;
     $('empty').hidden = shown > 0;
-    $('empty').textContent = query ? 'No invocation has a request id containing "' + query + '".' : 'No invocations yet. Call a function and it appears here.';
+    $('empty').textContent = filtered ? 'No invocation matches these filters.' : 'No invocations yet. Call a function and it appears here.';
   }
 
   function showDetail(id) {
@@ -114,11 +220,17 @@
       ['Endpoint', record.method + ' ' + endpointOf(record)],
       ['Execution time', Math.round(record.executionTime) + ' ms'],
       ['Memory', record.memory],
+      ['Instance', record.instance || ''],
     ].forEach(function (pair) {
       fields.appendChild(el('dt', pair[0]));
       fields.appendChild(el('dd', pair[1], pair[0] === 'Request id' ? 'mono' : ''));
     });
     renderOutbound(record);
+    var warnings = record.warnings || [];
+    var list = $('detail-warnings');
+    list.textContent = '';
+    warnings.forEach(function (w) { list.appendChild(el('li', w.code + ': ' + w.message)); });
+    $('detail-warnings-block').hidden = warnings.length === 0;
     $('detail-log').textContent = record.log || '(no console output)';
     var error = record.error;
     $('detail-error-block').hidden = !error;
@@ -159,6 +271,22 @@
     renderRoutes();
   }
 
+  function addWarning(id, warning) {
+    for (var i = records.length - 1; i >= 0; i--) {
+      if (records[i].id !== id) continue;
+      records[i].warnings = (records[i].warnings || []).concat([warning]);
+      renderRecords();
+      if (selectedId === id) showDetail(id);
+      return;
+    }
+  }
+
+  function setStats(next) {
+    stats = next;
+    renderBudget();
+    renderRoutes();
+  }
+
   function setConnection(on) {
     var pill = $('connection');
     pill.className = 'pill ' + (on ? 'pill-on' : 'pill-off');
@@ -166,8 +294,17 @@
     pill.dataset.state = on ? 'live' : 'reconnecting';
   }
 
-  $('search').addEventListener('input', renderRecords);
+  ['search', 'filter-endpoint', 'filter-status', 'filter-instance'].forEach(function (id) {
+    $(id).addEventListener(id === 'search' ? 'input' : 'change', renderRecords);
+  });
   $('close-detail').addEventListener('click', function () { $('detail').hidden = true; selectedId = null; });
+
+  // The 5-minute figures age without new records: ask for them now and then.
+  setInterval(function () {
+    fetch(base + '/api/stats', { credentials: 'same-origin' }).then(function (res) {
+      return res.ok ? res.json() : null;
+    }).then(function (next) { if (next) setStats(next); }, function () { /* the stream's state shows outages */ });
+  }, STATS_REFRESH_MS);
 
   // Same-origin, so the browser sends the hsf_dashboard cookie (the token, issue #10) by itself.
   // It reconnects by itself after a network error, but not after a refusal (the 503 of too many
@@ -179,12 +316,14 @@
       setConnection(false);
       if (source.readyState === EventSource.CLOSED) setTimeout(connect, 5000);
     });
-    // The first event after (re)connecting carries the routes and the buffered records.
+    // The first event after (re)connecting carries the routes, the buffered records and the figures.
     source.addEventListener('hello', function (event) {
       var data = JSON.parse(event.data);
       routes = data.routes;
       records = data.records;
+      stats = data.stats || null;
       renderRecords();
+      renderBudget();
       renderRoutes();
       setConnection(true);
       if (selectedId) showDetail(selectedId);
@@ -193,7 +332,18 @@
       routes = JSON.parse(event.data).routes;
       renderRoutes();
     });
+    // The shared log of every instance was read: the whole buffer anew.
+    source.addEventListener('records', function (event) {
+      records = JSON.parse(event.data).records;
+      renderRecords();
+      renderRoutes();
+    });
     source.addEventListener('record', function (event) { addRecord(JSON.parse(event.data)); });
+    source.addEventListener('warning', function (event) {
+      var data = JSON.parse(event.data);
+      addWarning(data.id, data.warning);
+    });
+    source.addEventListener('stats', function (event) { setStats(JSON.parse(event.data)); });
   }
   connect();
 })();
