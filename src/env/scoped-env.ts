@@ -24,7 +24,7 @@ let proxy: NodeJS.ProcessEnv | null = null;
  */
 export function runWithEnv<T>(env: Record<string, string>, fn: () => T): T {
   const scope = currentScope();
-  return runInScope({ env, log: scope?.log ?? null, outbound: scope?.outbound ?? null }, fn);
+  return runInScope({ env, log: scope?.log ?? null, outbound: scope?.outbound ?? null, call: scope?.call ?? null }, fn);
 }
 
 /**

@@ -36,7 +36,8 @@ export const retainConsoleCapture: () => () => void = sharedPatch(install, unins
  * `sink`, and its outbound calls in `outbound` (issue #13: the same scope, one store).
  */
 export function runWithCapture<T>(sink: LogBuffer, fn: () => T, outbound: OutboundSink | null = null): T {
-  return runInScope({ env: currentScope()?.env ?? null, log: sink, outbound }, fn);
+  const scope = currentScope();
+  return runInScope({ env: scope?.env ?? null, log: sink, outbound, call: scope?.call ?? null }, fn);
 }
 
 function install(): void {

@@ -79,7 +79,7 @@ export function createInlineRunner(options: {
     try {
       // SPEC R30: the env is visible at module load (top-level `const { KEY } = process.env`);
       // issue #13: calls made at load (and by timers set then) are routed, though no record lists them.
-      const scope = { env, log: null, outbound: outbound === null ? null : routingOnly(outbound) };
+      const scope = { env, log: null, outbound: outbound === null ? null : routingOnly(outbound), call: null };
       const main = await runInScope(scope, () => loadFunctionModule(spec.definition.file, `${id}#${generation}`, preloaded));
       const loaded = { definition: spec.definition, main, callbackStyle: detectCallbackStyle(main), redactions: spec.redactions, outbound };
       instance = { generation, env, loaded, error: null, releasePreloaded };

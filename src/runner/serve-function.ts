@@ -4,13 +4,13 @@
 // intercepted before the module loads (issue #13), and each call's start and end is mirrored to
 // the host, so a timed-out or killed invocation's record still lists them. The instance's own
 // uncaughtException and unhandledRejection handlers charge faults to the invocation they came
-// from (found through AsyncLocalStorage); the host process gets no handlers from us.
-import { AsyncLocalStorage } from 'node:async_hooks';
+// from (found through the invocation scope); the host process gets no handlers from us.
 import { format } from 'node:util';
 import type { FunctionDefinition, RunRequest, RunResult } from '../definitions';
 import { redact } from '../env/redactions';
 import { detectCallbackStyle } from '../invoke/detect-callback-style';
 import { executeFunction } from '../invoke/execute-function';
+import { currentScope, runInScope, type InstanceCall } from '../invoke/invocation-scope';
 import type { ExecuteHooks, LoadedFunction } from '../invoke/execute-function';
 import { loadFunctionModule } from '../invoke/load-function-module';
 import { serializeError } from '../invoke/serialize-error';
@@ -45,11 +45,6 @@ export interface ServeStart {
 }
 
 /** One invocation running here; `answered` once the host has its result or fault. */
-interface Invocation {
-  id: number;
-  requestId: string;
-  answered: boolean;
-}
 
 const MB = 1024 * 1024;
 // Between invocations only timers set at load can allocate: a slow check is enough.
@@ -59,24 +54,23 @@ const IDLE_MEMORY_CHECK_MS = 1000;
 export function serveFunction(channel: InstanceChannel, start: ServeStart): void {
   const { definition, redactions } = start;
   const post = (message: WorkerMessage): void => channel.post(message);
-  const current = new AsyncLocalStorage<Invocation>();
 
-  redirectOutput(current, redactions, post);
+  redirectOutput(redactions, post);
   retainConsoleCapture();
-  mirrorConsole(current, redactions, post);
+  mirrorConsole(redactions, post);
   // Issue #13: before the module loads, so that what it captures at load is already patched.
   interceptOutbound(start.outbound);
   const hooks: ExecuteHooks = {
     onEvent: (event) => post({ type: 'event', event: { requestId: event.requestId, level: event.level, message: event.message } }),
     onOutbound: (change) => {
-      const invocation = current.getStore();
+      const invocation = currentScope()?.call ?? undefined;
       if (invocation !== undefined && !invocation.answered) post({ type: 'outbound', id: invocation.id, change });
     },
   };
 
   // SPEC R44: a fault is charged to the invocation whose async context it came from.
   const charge = (kind: string, error: unknown): void => {
-    const invocation = current.getStore();
+    const invocation = currentScope()?.call ?? undefined;
     if (invocation !== undefined && !invocation.answered) {
       invocation.answered = true;
       post({ type: 'fault', id: invocation.id, error: serializeError(error, redactions) });
@@ -116,9 +110,9 @@ export function serveFunction(channel: InstanceChannel, start: ServeStart): void
     if (loaded === null) await loading;
     if (loaded === null) return;
     const fn = loaded;
-    const invocation: Invocation = { id, requestId: request.requestId, answered: false };
+    const invocation: InstanceCall = { id, requestId: request.requestId, answered: false };
     guard?.setBusy(++running > 0);
-    const result = await current.run(invocation, () => executeFunction(fn, request, hooks));
+    const result = await runInScope({ env: null, log: null, outbound: null, call: invocation }, () => executeFunction(fn, request, hooks));
     guard?.setBusy(--running > 0);
     // A fault (or the memory guard) may have answered it already.
     if (invocation.answered) return;
@@ -149,12 +143,12 @@ function sendResult(id: number, result: RunResult, post: (m: WorkerMessage) => v
  * process.stdout) is reported to the host as an event, redacted, never printed on the host's
  * streams: the instance's stdout and stderr are not the host's (SPEC R33, R61).
  */
-function redirectOutput(current: AsyncLocalStorage<Invocation>, redactions: Array<[string, string]>, post: (m: WorkerMessage) => void): void {
+function redirectOutput(redactions: Array<[string, string]>, post: (m: WorkerMessage) => void): void {
   for (const [stream, level] of [[process.stdout, 'WARN'], [process.stderr, 'ERROR']] as const) {
     const write = (chunk: unknown, encoding?: unknown, callback?: unknown): boolean => {
       const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString(typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
       const done = typeof encoding === 'function' ? encoding : callback;
-      const requestId = current.getStore()?.requestId ?? '';
+      const requestId = currentScope()?.call?.requestId ?? '';
       const where = requestId === '' ? 'output outside an invocation' : 'output written straight to the process streams';
       post({ type: 'event', event: { requestId, level, message: redact(`${where}: ${text.trimEnd()}`, redactions) } });
       if (typeof done === 'function') queueMicrotask(() => (done as () => void)());
@@ -171,12 +165,12 @@ const LEVELS = { log: 'INFO', info: 'INFO', debug: 'INFO', trace: 'INFO', warn: 
  * (SPEC R33): if the instance is then ended (a timeout, memory) or exits, the record still holds
  * what the function printed (SPEC R45, R60). executeFunction keeps the authoritative log.
  */
-function mirrorConsole(current: AsyncLocalStorage<Invocation>, redactions: Array<[string, string]>, post: (m: WorkerMessage) => void): void {
+function mirrorConsole(redactions: Array<[string, string]>, post: (m: WorkerMessage) => void): void {
   const target = console as unknown as Record<string, (...args: unknown[]) => void>;
   for (const [name, level] of Object.entries(LEVELS)) {
     const inner = target[name];
     target[name] = function (this: unknown, ...args: unknown[]): void {
-      const invocation = current.getStore();
+      const invocation = currentScope()?.call ?? undefined;
       if (invocation !== undefined && !invocation.answered) {
         const text = name === 'trace' ? `Trace: ${format(...args)}` : format(...args);
         post({ type: 'log', id: invocation.id, level, message: redact(text, redactions) });
