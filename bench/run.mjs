@@ -308,6 +308,21 @@ async function main() {
     results.targets = evaluateTargets(results);
     const report = renderReport(results);
     writeFileSync(config.out, `${report}\n`);
+    // The raw numbers beside the report, so a table can be re-derived without another run.
+    try {
+      const seen = new WeakSet();
+      const plain = (_key, v) => {
+        if (typeof v === 'function') return undefined;
+        if (v && typeof v === 'object') {
+          if (seen.has(v) || (v.constructor && ![Object, Array].includes(v.constructor))) return undefined;
+          seen.add(v);
+        }
+        return v;
+      };
+      writeFileSync(config.out.replace(/\.md$/, '.json'), `${JSON.stringify(results, plain, 1)}\n`);
+    } catch (e) {
+      log(`bench: could not write the raw results: ${e.message}`);
+    }
     log(`\n${report}`);
     log(`bench: written to ${path.relative(process.cwd(), config.out) || config.out} in ${Math.round((Date.now() - started) / 1000)} s`);
     const missed = results.targets.filter((t) => t.verdict.includes('missed') && t.server);

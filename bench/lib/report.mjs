@@ -121,6 +121,24 @@ export function evaluateTargets(results) {
   return t;
 }
 
+/**
+ * Issue 12's table: the candidate with `onLog: false` over its bare baseline, `hello` and `echo`,
+ * each judged on its own (the worse of the two decides the verdict).
+ */
+export function evaluateRequestPathGoals(results) {
+  const goals = [
+    ['Express adapter, inline / bare Express 5', 'ours-express-inline-off', 'express', 0.95],
+    ['Koa adapter, inline / bare Koa 3 + @koa/router', 'ours-koa-inline-off', 'koa', 0.90],
+    ['`createRequestListener` (what `serve` runs), inline / bare node:http', 'serve-inline-off', 'node-http', 0.50],
+    ['Express adapter, worker / bare Express 5', 'ours-express-worker-off', 'express', 0.70],
+    ['`createRequestListener`, worker / bare node:http', 'serve-worker-off', 'node-http', 0.30],
+  ];
+  return goals.map(([name, ours, base, min]) => {
+    const [hello, echo] = ['hello', 'echo'].map((fn) => throughputRatio(rowFor(results, ours, fn), rowFor(results, base, fn)));
+    return { name, hello, echo, min, verdict: verdict(Math.min(hello, echo), (v) => v >= min) };
+  });
+}
+
 /** The whole markdown document. */
 export function renderReport(results) {
   const { machine, config } = results;
@@ -169,6 +187,12 @@ export function renderReport(results) {
     lines.push('', `Per idle warm worker: **${f2(m.perWorkerMiB)} MiB**${m.workersLive ? '' : ' (no worker threads seen: worker isolation is not active in this build, so this is noise)'}.`);
     lines.push(`Per idle warm child process: **${f2(m.perProcessMiB)} MiB** RSS, **${f2(m.perProcessPssMiB)} MiB** Pss${m.processesLive ? '' : ' (no child processes seen: process isolation is not active in this build, so this is noise)'}.`, '');
   }
+  lines.push('## The request path (issue 12)', '');
+  lines.push('The candidate with `onLog: false`; ratios against the bare server in the same rounds.', '');
+  lines.push('| path | hello | echo | goal | verdict |');
+  lines.push('|---|---:|---:|---:|---|');
+  for (const g of evaluateRequestPathGoals(results)) lines.push(`| ${g.name} | ${f2(g.hello)}× | ${f2(g.echo)}× | ≥ ${f2(g.min)}× | ${g.verdict} |`);
+  lines.push('');
   lines.push('## Targets (issues 7 and 14)', '');
   lines.push('Judged on the default-log rows (what a user gets); for ratios, the worst of the three functions.', '');
   lines.push('| target | measured | verdict |');
