@@ -62,14 +62,27 @@ export function startMemoryGuard(options: MemoryGuardOptions): MemoryGuard {
     options.onOverLimit(used);
     return true;
   };
-  // One interval at the busy rate for the guard's life: while idle it measures only every
-  // idleIntervalMs (switching intervals at every call's start and end was two timers per call).
+  // At the busy rate while calls come; after idleIntervalMs without one, at the idle rate (an
+  // idle instance wakes once a second, not a hundred times). The timer is re-armed only at those
+  // two transitions, never per call: under load it stays at the busy rate.
   const idleEvery = Math.max(1, Math.round(options.idleIntervalMs / options.intervalMs));
-  let ticks = 0;
-  const timer = setInterval(() => {
-    if (busy || ++ticks % idleEvery === 0) check();
-  }, options.intervalMs);
-  timer.unref();
+  let idleTicks = 0;
+  let period = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const arm = (ms: number): void => {
+    clearInterval(timer);
+    period = ms;
+    timer = setInterval(tick, ms);
+    timer.unref();
+  };
+  const tick = (): void => {
+    if (busy || period === options.idleIntervalMs) {
+      check();
+    } else if (++idleTicks >= idleEvery) {
+      if (!check()) arm(options.idleIntervalMs);
+    }
+  };
+  arm(options.idleIntervalMs);
   // Bytes admitted since the last measurement: small allocations are summed, not measured each.
   let pending = 0;
   const admit = (bytes: number): void => {
@@ -94,6 +107,8 @@ export function startMemoryGuard(options: MemoryGuardOptions): MemoryGuard {
     admit,
     setBusy(next: boolean): void {
       busy = next;
+      idleTicks = 0;
+      if (next && !tripped && period !== options.intervalMs) arm(options.intervalMs);
     },
   };
 }

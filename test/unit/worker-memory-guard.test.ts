@@ -31,6 +31,36 @@ test('SPEC R44: while busy, the guard also checks on its own short timer', async
   assert.equal(reports.length, 1);
 });
 
+test('SPEC R44: an idle guard drops to the idle rate: an idle instance does not wake a hundred times a second', async () => {
+  // Counts the guard's timer firings by wrapping setInterval while the guard arms it.
+  const original = globalThis.setInterval;
+  const fired = { busy: 0, idle: 0 };
+  globalThis.setInterval = ((callback: () => void, ms: number) =>
+    original(() => {
+      if (ms === 10) fired.busy++;
+      else fired.idle++;
+      callback();
+    }, ms)) as typeof setInterval;
+  const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  try {
+    const guard = startMemoryGuard({ limitBytes: Number.MAX_SAFE_INTEGER, intervalMs: 10, idleIntervalMs: 100, onOverLimit: () => {} });
+    await wait(250);
+    assert.equal(fired.busy, 0, 'never busy yet: only the idle rate');
+    guard.setBusy(true);
+    await wait(100);
+    const whileBusy = fired.busy;
+    assert.ok(whileBusy >= 3, `busy: the short timer fired ${whileBusy} times in 100 ms`);
+    guard.setBusy(false);
+    await wait(500);
+    // 100 ms at the busy rate after the last call (about 10 firings), then the idle rate; a guard
+    // that stayed at the busy rate would fire about 50 more times.
+    assert.ok(fired.busy - whileBusy <= 20, `idle: the short timer fired ${fired.busy - whileBusy} more times in 500 ms`);
+    assert.ok(fired.idle >= 3, `idle: the idle timer fired ${fired.idle} times`);
+  } finally {
+    globalThis.setInterval = original;
+  }
+});
+
 test('SPEC R44: admit() lets small allocations through and refuses one past the cap before it happens', () => {
   const reports: Array<[number, number | undefined]> = [];
   const guard = startMemoryGuard({ limitBytes: measureMemory() + 64 * 1024 * 1024, intervalMs: 10_000, idleIntervalMs: 10_000, onOverLimit: (used, refused) => reports.push([used, refused]) });
