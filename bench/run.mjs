@@ -9,7 +9,7 @@ import { isDeepStrictEqual } from 'node:util';
 import os from 'node:os';
 import path from 'node:path';
 import { BENCH_DIR, ROOT, FUNCTIONS, probeCli, serverCatalogue } from './lib/servers.mjs';
-import { freePort, spawnPinned, waitForOk, request, processTreeMemory, treeCpuSeconds, stopAll, killAllNow } from './lib/children.mjs';
+import { freePort, spawnPinned, waitForOk, request, processTreeMemory, treeCpuSeconds, stopAll, killAllNow, freezeTrees } from './lib/children.mjs';
 import { runWrk } from './lib/wrk.mjs';
 import { generateFolder } from './lib/generate-folder.mjs';
 import { measureStartup } from './lib/startup.mjs';
@@ -164,11 +164,16 @@ async function loadAll(servers, failures) {
   const once = async (s, fn, connections, seconds) => {
     // The server's CPU time over the run (its child processes included): well under one core at
     // 32 connections means something else on the machine took the server's core.
-    const cpu0 = treeCpuSeconds(s.proc.child.pid);
-    const t0 = process.hrtime.bigint();
-    const result = await runWrk(wrkOptions(s, fn, connections, seconds));
-    const wall = Number(process.hrtime.bigint() - t0) / 1e9;
-    return { ...result, cpuShare: (treeCpuSeconds(s.proc.child.pid) - cpu0) / wall };
+    const thaw = freezeTrees(live.filter((other) => other !== s).map((other) => other.proc.child.pid));
+    try {
+      const cpu0 = treeCpuSeconds(s.proc.child.pid);
+      const t0 = process.hrtime.bigint();
+      const result = await runWrk(wrkOptions(s, fn, connections, seconds));
+      const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+      return { ...result, cpuShare: (treeCpuSeconds(s.proc.child.pid) - cpu0) / wall };
+    } finally {
+      thaw();
+    }
   };
   const attempt = async (s, fn, connections, seconds, retries = config.retries) => {
     try {

@@ -50,6 +50,8 @@ export function spawnPinned(core, command, args, { env, logFile, stopSignal = 'S
 
 async function stop(entry, exited) {
   if (entry.child.exitCode !== null || entry.child.signalCode !== null) return;
+  // A frozen tree (see freezeTrees) would not act on its stop signal.
+  for (const pid of processTree(entry.child.pid)) signal(pid, 'SIGCONT');
   try {
     entry.child.kill(entry.stopSignal);
   } catch {}
@@ -60,6 +62,27 @@ async function stop(entry, exited) {
   }, 3000);
   await exited;
   clearTimeout(timer);
+}
+
+/**
+ * Freezes (SIGSTOP) the process trees of `pids` and returns a function that thaws them (SIGCONT).
+ * The load phase freezes every server but the one under load: idle servers pinned to the same
+ * core would otherwise wake (their timers, their workers' and children's timers) and take part
+ * of the core and its caches from the server being measured, which a server alone on its
+ * machine never meets.
+ */
+export function freezeTrees(pids) {
+  const frozen = pids.flatMap((pid) => processTree(pid));
+  for (const pid of frozen) signal(pid, 'SIGSTOP');
+  return () => {
+    for (const pid of frozen) signal(pid, 'SIGCONT');
+  };
+}
+
+function signal(pid, name) {
+  try {
+    process.kill(pid, name);
+  } catch {}
 }
 
 /** Stops every live child (its own signal, then SIGKILL after 3 s). */

@@ -147,7 +147,7 @@ export function renderReport(results) {
   lines.push(`- Date: ${results.date}`);
   lines.push(`- Machine: ${machine.nproc} cores (\`nproc\`), ${machine.cpu}, ${machine.memGiB} GiB, ${machine.os}`);
   lines.push(`- Node ${machine.node}; load generator: ${machine.wrk}`);
-  lines.push(`- Method: each server in its own child process pinned to core ${config.serverCore} (\`taskset\`), \`wrk -t1\` pinned to core ${config.loadCore}; all on 127.0.0.1.` +
+  lines.push(`- Method: each server in its own child process pinned to core ${config.serverCore} (\`taskset\`), \`wrk -t1\` pinned to core ${config.loadCore}; all on 127.0.0.1. While one server is under load every other server is frozen (SIGSTOP of its process tree, SIGCONT after), so idle neighbours' timers do not share its core.` +
     ` Warm-up ${config.warmup} s per server and function, then ${config.rounds} round(s) of ${config.duration} s at 32 connections with the server order rotated each round; medians of the rounds.` +
     ` Latency at 1 connection: one ${config.latencyDuration} s run per row after the rounds. RSS: VmRSS of the server process (and any children) after its load.`);
   lines.push(`- Machine load (\`/proc/loadavg\`, 1/5/15 min): ${results.loadBefore} before, ${results.loadAfterLoad ?? '–'} after the load phase. With server + wrk alone it is about 2; much more means other work shared the cores and the absolute numbers (and to a lesser degree the ratios) are off. "server CPU" below shows how much of its core a server got.`);
