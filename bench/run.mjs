@@ -35,7 +35,8 @@ const config = {
   workers: envNum('BENCH_WORKERS', quick ? 4 : 10),
   retries: process.env.BENCH_RETRIES === '0' ? 0 : envNum('BENCH_RETRIES', 2),
   only: process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null,
-  out: path.join(BENCH_DIR, quick ? 'results-quick.md' : 'results.md'),
+  // A partial run (--quick, BENCH_ONLY) never overwrites the full run's committed results.
+  out: path.join(BENCH_DIR, quick ? 'results-quick.md' : process.env.BENCH_ONLY ? 'results-only.md' : 'results.md'),
   serverCore: 0,
   loadCore: 1,
 };
