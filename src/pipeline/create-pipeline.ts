@@ -14,10 +14,10 @@ import { buildErrorResponse, type AnsweredError } from '../response/error-respon
 import type { RouteResolution } from '../routing/route-resolution';
 import type { LogRecord } from '../types';
 import { answerOutcome } from './answer-outcome';
-import { buildFunctionContext } from './build-function-context';
+import { buildFunctionContext, type ContextSource } from './build-function-context';
 import { buildCorsHeaders } from './cors';
 import { buildLogRecord, statusOf } from './log-record';
-import { readRequestInput, type RequestInput } from './request-input';
+import { readRequestInput } from './request-input';
 import { redactStrings } from '../env/redactions';
 import type { InvocationTelemetry } from '../telemetry/invocation-telemetry';
 
@@ -64,13 +64,7 @@ function then<T, U>(value: T | Promise<T>, next: (value: T) => U | Promise<U>): 
 type RunRoute = Extract<RouteResolution, { type: 'endpoint' | 'app-function' }>;
 
 /** One function run, as the pipeline carries it from admission to the record. */
-interface Run {
-  fn: RegisteredFunction;
-  request: EndpointRequest;
-  input: RequestInput;
-  endpoint: string;
-  appFunction: boolean;
-  accountId: number;
+interface Run extends ContextSource {
   timeoutMs: number;
   cors: Array<[string, string]>;
   keep: boolean;

@@ -2,12 +2,13 @@
 // points at the same Redis. The check and the charge are one Lua script (budget-scripts.ts);
 // ioredis's defineCommand sends it with EVALSHA and falls back to EVAL when Redis does not have it
 // cached (e.g. after a restart).
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { BudgetStore, ReserveRequest, ReserveResult, SettleRequest } from '../limits/budget-store';
 import { IN_FLIGHT_GRACE_MS, START_EPOCH_MS } from '../limits/in-flight';
 import { computeGeometry } from '../limits/sliding-window';
 import { RESERVE_SCRIPT, SETTLE_SCRIPT } from './budget-scripts';
 import { createVersionCheck } from './redis-version';
+import { createFailFastClient } from './create-redis-client';
 
 /** Options of createRedisBudgetStore. */
 export interface RedisBudgetStoreOptions {
@@ -26,23 +27,6 @@ type ReserveReply = [number, number, number, number, number];
 interface BudgetCommands {
   hsfBudgetReserve(key: string, ...args: Array<string | number>): Promise<ReserveReply>;
   hsfBudgetSettle(key: string, ...args: Array<string | number>): Promise<number>;
-}
-
-/** A client configured so a request never waits long for it, and that reconnects on its own. */
-function createClient(url: string, commandTimeoutMs: number): Redis {
-  const client = new Redis(url, {
-    // Fail at once while disconnected rather than queue: the limiter then decides fail-open.
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    commandTimeout: commandTimeoutMs,
-    connectTimeout: 2_000,
-    // Keep reconnecting in the background, backing off up to 2 s, for as long as the store lives.
-    retryStrategy: (attempt) => Math.min(attempt * 50, 2_000),
-  });
-  // Outages reach the limiter as failed commands (one warning each); without a listener ioredis
-  // would print every reconnection error.
-  client.on('error', () => {});
-  return client;
 }
 
 /**
@@ -65,7 +49,7 @@ export function createRedisBudgetStore(options: RedisBudgetStoreOptions): Budget
   }
   const keyPrefix = options.keyPrefix ?? 'hsf:budget:';
   const owned = options.redis === undefined;
-  const client = options.redis ?? createClient(options.url as string, commandTimeoutMs);
+  const client = options.redis ?? createFailFastClient(options.url as string, commandTimeoutMs);
   client.defineCommand('hsfBudgetReserve', { numberOfKeys: 1, lua: RESERVE_SCRIPT });
   client.defineCommand('hsfBudgetSettle', { numberOfKeys: 1, lua: SETTLE_SCRIPT });
   const commands = client as Redis & BudgetCommands;

@@ -9,23 +9,12 @@
 //   frame  = length:u32le  flags:u8  headerLength:u32le  header:utf8-json  bytes
 //   length = 5 + headerLength + bytes length (everything after the length field)
 //   flags  = 1 when `bytes` belongs at the message's byte slot (even when empty), else 0
-import type { FunctionDefinition } from '../definitions';
-import type { ResolvedOutbound } from '../outbound/outbound-policy';
+import type { ServeStart } from './serve-function';
 import type { HostMessage, WorkerMessage } from './worker-protocol';
 
 /** What the host sends first: the function to serve (never in argv or env: redactions hold secrets). */
-export interface ProcessStartData {
+export interface ProcessStartData extends ServeStart {
   type: 'start';
-  definition: FunctionDefinition;
-  instanceKey: string;
-  redactions: Array<[name: string, value: string]>;
-  /** Heap + external cap checked inside the child; null when the host watches its RSS (Linux). */
-  memoryLimitBytes: number | null;
-  memoryCheckMs: number;
-  /** The installed preloaded packages the function may fall back to (SPEC R42). */
-  preloaded: Record<string, string>;
-  /** Where the function's outbound calls go (issue #13). */
-  outbound: ResolvedOutbound | null;
 }
 
 /** Host → child. */
