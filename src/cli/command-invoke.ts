@@ -10,7 +10,7 @@ import { isFunctionsError } from '../errors';
 import { writeLine, type CliIo } from './cli-io';
 import { buildHostOptions, HOST_FLAGS } from './host-flags';
 import { paint } from './paint';
-import { formatRecordForTerminal } from './command-serve';
+import { formatRecordForTerminal } from './terminal-records';
 import { outboundLinesWanted } from '../logs/format-log-record';
 import { reportHostError } from './report-host-error';
 import { CliUsageError } from './usage-error';

@@ -7,7 +7,7 @@ import { createDashboardSource, createStoreSource, RecordSourceError, type Recor
 import { parseOutcome, type RecordFilter } from '../logs/record-filter';
 import type { LogRecord } from '../types';
 import { writeLine, type CliIo } from './cli-io';
-import { formatRecordForTerminal } from './command-serve';
+import { formatRecordForTerminal } from './terminal-records';
 import { outboundLinesWanted } from '../logs/format-log-record';
 import { loadRedis } from './host-flags';
 import { paint } from './paint';

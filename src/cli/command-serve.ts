@@ -9,13 +9,14 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createRequestListener, type RequestListener } from '../host/create-request-listener';
 import { formatRouteTable } from '../host/format-route-table';
-import { formatLogRecord, outboundLinesWanted } from '../logs/format-log-record';
+import { outboundLinesWanted } from '../logs/format-log-record';
 import type { AllOptions } from '../options';
-import type { FunctionsWarning, LogRecord, RouteInfo } from '../types';
+import type { FunctionsWarning, RouteInfo } from '../types';
 import { writeLine, type CliIo } from './cli-io';
 import { buildHostOptions, HOST_FLAGS } from './host-flags';
-import { paint, statusColour } from './paint';
+import { paint } from './paint';
 import { reportHostError } from './report-host-error';
+import { createRecordPrinter } from './terminal-records';
 import { answerHealth, buildServeOptions, SERVE_FLAGS } from './serve-flags';
 import { CliUsageError } from './usage-error';
 
@@ -25,14 +26,6 @@ export function parsePort(value: string | undefined, env: NodeJS.ProcessEnv): nu
   const port = Number(raw);
   if (!/^\d+$/.test(raw) || port > 65535) throw new CliUsageError(`--port must be an integer from 0 to 65535; got "${raw}".`);
   return port;
-}
-
-/** One record as the terminal shows it: HubSpot's line with its status coloured, then its console lines. */
-export function formatRecordForTerminal(record: LogRecord, color: boolean, outbound = false): string {
-  // Issue #13: `outbound` (HSF_LOG_OUTBOUND=1) adds one line per outbound call, as in the default sink.
-  const text = formatLogRecord(record, { outbound });
-  if (!color) return text;
-  return text.replace(` - ${record.status} - `, ` - ${paint(true, statusColour(record.status), record.status)} - `);
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {
@@ -104,10 +97,14 @@ export async function runServe(args: string[], io: CliIo): Promise<number> {
   const outboundLines = outboundLinesWanted(io.env);
   const flags = buildHostOptions(values, io, { logStore: true });
   const early: FunctionsWarning[] = [];
+  const records = createRecordPrinter(io.stdout, { json, color: c, outbound: outboundLines });
   let started = false;
   const onWarning = (w: FunctionsWarning): void => {
     if (!started) return void early.push(w);
-    if (w.code === 'HSF_WATCH_RELOADED') writeLine(info, paint(c, 'cyan', `[watch] ${w.message}`));
+    if (w.code === 'HSF_WATCH_RELOADED') {
+      records.flush();
+      writeLine(info, paint(c, 'cyan', `[watch] ${w.message}`));
+    }
     else if (w.code === 'HSF_WARN_RELOAD_FAILED') writeLine(io.stderr, paint(c, 'red', `[watch] ${w.message}`));
     else writeLine(io.stderr, paint(c, 'yellow', `warning: ${w.message}`));
   };
@@ -119,10 +116,7 @@ export async function runServe(args: string[], io: CliIo): Promise<number> {
     dashboard,
     onWarning,
     // --quiet: no per-invocation output (records still reach the dashboard); SPEC R62 `onLog: false`.
-    onLog: values.quiet === true ? false : (record) => {
-      if (json) writeLine(io.stdout, JSON.stringify(record));
-      else io.stdout.write(formatRecordForTerminal(record, c, outboundLines));
-    },
+    onLog: values.quiet === true ? false : records.print,
   };
 
   let listener: RequestListener;
@@ -175,6 +169,7 @@ export async function runServe(args: string[], io: CliIo): Promise<number> {
   // Draining (issue #15): the host runs nothing new (503 HSF_CLOSED) and the health path answers
   // 503 while in-flight calls finish (up to closeTimeoutMs); then the server closes.
   await listener.close();
+  records.flush();
   const closed = new Promise<void>((done) => server.close(() => done()));
   server.closeIdleConnections();
   await flags.release();

@@ -3,6 +3,7 @@
 // HSF_LOG_OUTBOUND=1, one indented line per outbound call after them (issue #13; off by default,
 // so HubSpot's format stays the default).
 import type { LogRecord, OutboundCall } from '../types';
+import { createBatchedWriter } from './batched-writer';
 
 /** How a record is formatted beyond HubSpot's lines. */
 export interface LogFormatOptions {
@@ -56,30 +57,9 @@ export function formatOutboundCall(call: OutboundCall): string {
  * @param options `outbound` defaults to HSF_LOG_OUTBOUND=1, read once here.
  */
 export function createStderrSink(stream: NodeJS.WritableStream = process.stderr, options: LogFormatOptions = { outbound: outboundLinesWanted() }): (record: LogRecord) => void {
-  // stderr to a file or a pipe is a synchronous write on Linux: one blocking syscall per record
-  // cost up to 40% of throughput in the benchmark (issue #7). Records of one event-loop turn are
-  // written together instead; the immediate stays ref'd, so lines are written before a natural exit.
-  let pending: string[] = [];
-  let scheduled = false;
-  const flush = (): void => {
-    scheduled = false;
-    if (pending.length === 0) return;
-    const text = pending.join('');
-    pending = [];
-    stream.write(text);
-  };
-  return (record) => {
-    pending.push(formatLogRecord(record, options));
-    if (pending.length >= MAX_PENDING_RECORDS) flush();
-    else if (!scheduled) {
-      scheduled = true;
-      setImmediate(flush);
-    }
-  };
+  const out = createBatchedWriter(stream);
+  return (record) => out.write(formatLogRecord(record, options));
 }
-
-/** Records held before a write is forced, so a burst never buffers without bound. */
-const MAX_PENDING_RECORDS = 256;
 
 /** The error's stack when it has one (its first line is `<type>: <message>`), else `<type>: <message>`. */
 function formatError(error: NonNullable<LogRecord['error']>): string {
