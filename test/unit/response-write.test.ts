@@ -115,6 +115,20 @@ const cases: Array<{
     response: mapResponse({ body: Buffer.from([0x00, 0xff, 0x0d, 0x0a]) }),
     want: 'HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\ncontent-length: 4\r\nConnection: close\r\n\r\n\u0000\u00ff\r\n',
   },
+  ...[256, 16 * 1024, 16 * 1024 + 1, 64 * 1024].map((size) => {
+    // Every byte value, on both sides of the size up to which the body leaves with the head in one write.
+    const body = Buffer.from(Array.from({ length: size }, (_, i) => (i * 7) % 256));
+    return {
+      name: `SPEC R51, R54: a ${size}-byte body of every byte value is written byte for byte`,
+      response: mapResponse({ body }),
+      want: `HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\ncontent-length: ${size}\r\nConnection: close\r\n\r\n${body.toString('latin1')}`,
+    };
+  }),
+  {
+    name: 'SPEC R51, R54: a string body outside latin1 leaves as its UTF-8 bytes',
+    response: mapResponse({ body: 'žluť 🎉 ok' }),
+    want: `HTTP/1.1 200 OK\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 14\r\nConnection: close\r\n\r\n${Buffer.from('žluť 🎉 ok').toString('latin1')}`,
+  },
 ];
 
 for (const t of cases) {
