@@ -1,8 +1,10 @@
 // Whether a function is written in callback style (SPEC R41): `main(context, sendResponse)`.
 // "Declares" is read from the parameter list with a real parser, because `fn.length` stops at
-// the first default value: `(c = {}, cb) => {}` has length 0 but declares a callback.
-import { parse } from 'acorn';
+// the first default value: `(c = {}, cb) => {}` has length 0 but declares a callback. A plain
+// list of names (the common case) is counted without the parser, which then never loads into the
+// instance (issue #12: about 1 MiB per idle worker).
 import type { Node } from 'acorn';
+import { parseJavaScript } from '../analysis/parse-javascript';
 
 /** Any function: only its parameter list is read. */
 type AnyFunction = (...args: never[]) => unknown;
@@ -32,11 +34,44 @@ interface FunctionNode extends Node {
 export function detectCallbackStyle(fn: AnyFunction): boolean {
   const known = cache.get(fn);
   if (known !== undefined) return known;
-  const params = readParams(fn);
-  // Native and bound functions have no source to read: fall back to what `length` says.
-  const style = params === null ? fn.length >= 2 : params.length >= 2 || params.some((p) => p.type === 'RestElement');
+  const style = fn.length >= 2 || declaresCallback(fn);
   cache.set(fn, style);
   return style;
+}
+
+/** For a function whose `length` is under 2: whether its parameter list still declares a second one. */
+function declaresCallback(fn: AnyFunction): boolean {
+  const plain = countPlainParams(fn);
+  if (plain !== null) return plain >= 2;
+  const params = readParams(fn);
+  // Native and bound functions have no source to read: fall back to what `length` says.
+  return params !== null && (params.length >= 2 || params.some((p) => p.type === 'RestElement'));
+}
+
+const NAME = String.raw`[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*`;
+/** `a => …` or `async a => …`: one parameter and no list. */
+const BARE_PARAM = new RegExp(String.raw`^(?:async\s+)?${NAME}\s*=>`, 'u');
+/** What may stand before a parameter list: `function name`, `async function* name`, `async`, a method's name. */
+const LIST_PREFIX = new RegExp(String.raw`^(?:async\s*)?(?:function\s*(?:\*\s*)?)?(?:${NAME})?\s*$`, 'u');
+/** A list of plain names: no default, rest, pattern or comment (anything else goes to the parser). */
+const PLAIN_LIST = /^[\s\p{ID_Continue}$,\u200c\u200d]*$/u;
+
+/** The number of parameters when the source's list is plain names, else null. */
+function countPlainParams(fn: AnyFunction): number | null {
+  let source: string;
+  try {
+    source = Function.prototype.toString.call(fn);
+  } catch {
+    return null;
+  }
+  if (BARE_PARAM.test(source)) return 1;
+  const open = source.indexOf('(');
+  if (open === -1 || !LIST_PREFIX.test(source.slice(0, open))) return null;
+  const close = source.indexOf(')', open + 1);
+  if (close === -1) return null;
+  const list = source.slice(open + 1, close);
+  if (!PLAIN_LIST.test(list)) return null;
+  return list.split(',').filter((name) => name.trim() !== '').length;
 }
 
 /** The parameter nodes of `fn`'s source, or null when it cannot be parsed. */
@@ -58,7 +93,7 @@ function readParams(fn: AnyFunction): Node[] | null {
 function tryParse(code: string): FunctionNode | null {
   let program;
   try {
-    program = parse(code, { ecmaVersion: 'latest', sourceType: 'script', allowAwaitOutsideFunction: false });
+    program = parseJavaScript(code, { ecmaVersion: 'latest', sourceType: 'script', allowAwaitOutsideFunction: false });
   } catch {
     return null;
   }

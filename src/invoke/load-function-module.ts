@@ -2,11 +2,11 @@
 // even for the same file: two route entries naming one file keep separate module state, and a
 // second prepare starts fresh, as a new Lambda would.
 import Module from 'node:module';
-import { parse } from 'acorn';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { packageNameOf } from '../analysis/package-name';
+import { parseJavaScript } from '../analysis/parse-javascript';
 import { HubSpotFunctionsError } from '../errors';
 import { isPreloadedName, type PreloadedPaths } from '../preloaded/preloaded-packages';
 import { syncEsmPreloadedResolution } from '../preloaded/resolve-preloaded';
@@ -120,7 +120,7 @@ function hasModuleSyntax(file: string, source: string): boolean {
   if (extname(file) !== '.js' || !/\b(import|export|await)\b/.test(source)) return false;
   const parses = (sourceType: 'script' | 'module'): boolean => {
     try {
-      parse(source, { ecmaVersion: 'latest', sourceType, allowHashBang: true });
+      parseJavaScript(source, { ecmaVersion: 'latest', sourceType, allowHashBang: true });
       return true;
     } catch {
       return false;

@@ -8,9 +8,9 @@ import { createRecordPrinter, formatRecordForTerminal } from '../../src/cli/term
 import type { LogRecord } from '../../src/types';
 
 const record: LogRecord = {
-  id: 'req-1', createdAt: Date.UTC(2026, 11, 7, 12, 0, 0), status: 'SUCCESS', executionTime: 3, memoryUsedMb: 10,
-  memoryLimitMb: 128, log: '2026-12-07T12:00:00.000Z\tINFO\thi\n', endpoint: 'hello', method: 'GET', statusCode: 200,
-} as LogRecord;
+  id: 'req-1', createdAt: Date.UTC(2026, 11, 7, 12, 0, 0), status: 'SUCCESS', executionTime: 3, memory: '10/128 MB',
+  log: '2026-12-07T12:00:00.000Z\tINFO\thi\n', endpoint: 'hello', method: 'GET', statusCode: 200, instance: 'web-1',
+};
 
 function capture(): { stream: PassThrough; writes: string[] } {
   const stream = new PassThrough();

@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { detectCallbackStyle } from '../../src/invoke/detect-callback-style';
 
 // Functions are built from source text with an indirect eval, so fn.toString() is exactly the
@@ -29,6 +31,10 @@ const cases: Array<{ name: string; source: string; want: boolean }> = [
   { name: 'generator, two parameters', source: 'function* gen(a, b) {}', want: true },
   { name: 'comment in the parameter list', source: 'function main(context /*, sendResponse */) {}', want: false },
   { name: 'no parameters', source: '() => ({})', want: false },
+  { name: 'a trailing comma after one parameter', source: 'function main (context , ) {}', want: false },
+  { name: 'async arrow without a space', source: 'async(c) => c', want: false },
+  { name: 'a default holding a closing parenthesis', source: "(c = ')', cb) => {}", want: true },
+  { name: 'non-ASCII names', source: '(kontextové, odpověď) => {}', want: true },
   { name: 'bound function falls back to length 2', source: '(function (a, b) {}).bind(null)', want: true },
   { name: 'bound function falls back to length 1', source: '(function (a, b) {}).bind(null, 1)', want: false },
 ];
@@ -44,4 +50,18 @@ test('SPEC R41: the answer is cached per function and stable across calls', () =
   assert.equal(detectCallbackStyle(fn), true);
   assert.equal(detectCallbackStyle(fn), true);
   assert.equal(detectCallbackStyle(build('(c = 1) => {}')), false);
+});
+
+test('a plain parameter list is read without loading the parser into the instance (issue #12: ~1 MiB per worker)', () => {
+  const module = join(__dirname, '..', '..', 'src', 'invoke', 'detect-callback-style.ts');
+  const script = `
+    const { detectCallbackStyle } = require(${JSON.stringify(module)});
+    const loaded = () => Object.keys(require.cache).some((file) => file.includes('/node_modules/acorn/'));
+    const plain = [detectCallbackStyle(async (context) => context), detectCallbackStyle(function main(context, sendResponse) {})];
+    const before = loaded();
+    const parsed = detectCallbackStyle((c = {}, cb) => cb);
+    console.log(JSON.stringify({ plain, before, parsed, after: loaded() }));`;
+  const run = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepStrictEqual(JSON.parse(run.stdout), { plain: [false, true], before: false, parsed: true, after: true });
 });
