@@ -1,6 +1,6 @@
 // Records as the CLI prints them: HubSpot's lines with the status coloured on a TTY (SPEC R62),
 // or one JSON object per line (`--json`); `serve` writes them once per event-loop turn.
-import { createBatchedWriter, type BatchedWriter } from '../logs/batched-writer';
+import { createBatchedWriter } from '../logs/batched-writer';
 import { formatLogRecord } from '../logs/format-log-record';
 import type { LogRecord } from '../types';
 import { paint, statusColour } from './paint';
@@ -22,8 +22,9 @@ export interface RecordPrinterOptions {
 }
 
 /** A record sink that writes to `stream` once per event-loop turn; `flush()` before a direct line. */
-export interface RecordPrinter extends Pick<BatchedWriter, 'flush'> {
-  print(record: LogRecord): void;
+export interface RecordPrinter {
+  print: (record: LogRecord) => void;
+  flush: () => void;
 }
 
 /**

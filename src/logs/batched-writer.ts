@@ -4,9 +4,9 @@
 
 /** A writer that joins the text of one event-loop turn into one write. */
 export interface BatchedWriter {
-  write(text: string): void;
+  write: (text: string) => void;
   /** Writes what is pending now (before a line written straight to the same stream). */
-  flush(): void;
+  flush: () => void;
 }
 
 /** Pieces held before a write is forced. */
