@@ -1,5 +1,6 @@
 // Writes a mapped response byte for byte (SPEC R54): straight through writeHead/end, so neither
 // Express nor Koa adds an ETag, answers 304 or sniffs a content type.
+import { isAscii } from 'node:buffer';
 import type { ServerResponse } from 'node:http';
 import type { MappedResponse } from '../definitions';
 
@@ -50,16 +51,16 @@ export function writeResponse(res: ServerResponse, response: MappedResponse, opt
     res.writeHead(response.statusCode);
   }
   if (options.head || noBody) res.end();
-  else if (response.body.length <= ONE_WRITE_MAX_BYTES) res.end(response.body.toString('latin1'), 'latin1');
+  else if (response.body.length <= ONE_WRITE_MAX_BYTES && isAscii(response.body)) res.end(response.body.toString('latin1'), 'latin1');
   else res.end(response.body);
 }
 
 /**
- * Bodies up to this size leave with the head in one write. Node joins a string body to the head
- * it has not sent yet, but sends a Buffer as a second chunk: a corked writev of two, with its
- * buffering (issue #12: about 0.8 KB and a write queue per request). latin1 maps every byte to
- * one character and back, so the bytes on the wire are the body's own (SPEC R54); above this
- * size the copy into a string would cost more than the second chunk.
+ * ASCII bodies up to this size leave with the head in one write. Node joins a string body to the
+ * head it has not sent yet, but sends a Buffer as a second chunk (issue #12). ASCII only: its
+ * latin1 and UTF-8 bytes are the same, so a host middleware that wraps res.end() and drops the
+ * encoding argument still sends the body's own bytes (SPEC R54); anything else, and anything
+ * larger (the copy into a string would cost more than the second chunk), goes as the Buffer.
  */
 const ONE_WRITE_MAX_BYTES = 16 * 1024;
 

@@ -141,6 +141,18 @@ for (const t of cases) {
   });
 }
 
+for (const [label, body] of [['non-ASCII', Buffer.from([0x7b, 0xc3, 0xa9, 0xff, 0x00, 0x7d])], ['ASCII', Buffer.from('{"ok":true}')]] as const) {
+  test(`SPEC R54: a ${label} body stays byte for byte under a host middleware that wraps res.end() and drops its encoding`, async () => {
+    const got = await exchange((req, res) => {
+      // A common logging wrapper: it passes the chunk on, but not the encoding.
+      const end = res.end.bind(res) as (chunk?: unknown) => http.ServerResponse;
+      res.end = ((chunk?: unknown) => end(chunk)) as typeof res.end;
+      writeResponse(res, mapResponse({ body }), { head: req.method === 'HEAD' });
+    });
+    assert.equal(got, `HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\ncontent-length: ${body.length}\r\nConnection: close\r\n\r\n${body.toString('latin1')}`);
+  });
+}
+
 test('SPEC R54: writeResponse does nothing once headers were sent', async () => {
   const got = await exchange((_req, res) => {
     res.writeHead(418, { 'content-length': '2' });
