@@ -165,6 +165,7 @@ export async function runServe(args: string[], io: CliIo): Promise<number> {
   started = true;
 
   const signal = await io.stopSignal();
+  records.flush();
   writeLine(info, `${signal}: finishing in-flight calls...`);
   // Draining (issue #15): the host runs nothing new (503 HSF_CLOSED) and the health path answers
   // 503 while in-flight calls finish (up to closeTimeoutMs); then the server closes.

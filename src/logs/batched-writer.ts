@@ -12,9 +12,17 @@ export interface BatchedWriter {
 /** Pieces held before a write is forced. */
 const MAX_PENDING = 256;
 
+/** The flushes of writers holding text: an exit (a crash included) writes it first. */
+const holding = new Set<() => void>();
+let exitHooked = false;
+
+function flushAllAtExit(): void {
+  for (const flush of holding) flush();
+}
+
 /**
  * Creates a batched writer over `stream`. The immediate that flushes stays ref'd, so pending
- * text is written before a natural exit.
+ * text is written before a natural exit; a process 'exit' (process.exit(), a crash) writes it too.
  * @example
  * const out = createBatchedWriter(process.stdout);
  * out.write('one line\n');
@@ -24,6 +32,7 @@ export function createBatchedWriter(stream: NodeJS.WritableStream): BatchedWrite
   let scheduled = false;
   const flush = (): void => {
     scheduled = false;
+    holding.delete(flush);
     if (pending.length === 0) return;
     const text = pending.length === 1 ? pending[0] : pending.join('');
     pending = [];
@@ -36,6 +45,13 @@ export function createBatchedWriter(stream: NodeJS.WritableStream): BatchedWrite
       else if (!scheduled) {
         scheduled = true;
         setImmediate(flush);
+        holding.add(flush);
+        if (!exitHooked) {
+          exitHooked = true;
+          // Stdout and stderr to a file or a pipe write synchronously, so this lands before the
+          // process ends, also when an unhandled rejection ends it in the same turn.
+          process.on('exit', flushAllAtExit);
+        }
       }
     },
     flush,
