@@ -39,6 +39,8 @@ export interface ExecuteHooks {
   onEvent: (event: RunnerEvent) => void;
   /** Each outbound call's start and end as it happens (a pooled instance mirrors them to the host, issue #13). */
   onOutbound?: (change: OutboundChange) => void;
+  /** Once the result is made, before it is answered (the inline runner's count of calls under way: no extra promise). */
+  onSettled?: () => void;
 }
 
 /** The answer of an endpoint that resolved undefined without declaring sendResponse (SPEC R41). */
@@ -133,6 +135,7 @@ export function executeFunction(fn: LoadedFunction, request: RunRequest, hooks: 
       memoryUsedMb: sampleHeapUsedMb(),
     };
     if (outbound !== null) addOutbound(result, outbound);
+    hooks.onSettled?.();
     return result;
   });
 }

@@ -49,10 +49,9 @@ export function createInlineRunner(options: {
   let drained: (() => void) | null = null;
   const hooks = {
     onEvent: options.onEvent,
-  };
-  const settled = (result: RunResult): RunResult => {
-    if (--inFlight === 0 && drained !== null) drained();
-    return result;
+    onSettled: (): void => {
+      if (--inFlight === 0 && drained !== null) drained();
+    },
   };
   let generations = 0;
   let closed = false;
@@ -106,7 +105,7 @@ export function createInlineRunner(options: {
     const loaded = instance.loaded;
     inFlight++;
     // executeFunction never rejects: every failure of the function is an outcome.
-    return runWithEnv(instance.env, () => executeFunction(loaded, request, hooks)).then(settled);
+    return runWithEnv(instance.env, () => executeFunction(loaded, request, hooks));
   }
 
   async function close(): Promise<void> {
