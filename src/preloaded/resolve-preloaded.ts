@@ -133,12 +133,18 @@ export async function syncEsmPreloadedResolution(): Promise<void> {
     const { port1, port2 } = new MessageChannel();
     Module.register(`data:text/javascript,${encodeURIComponent(ESM_HOOKS)}`, { data: { port: port2 }, transferList: [port2] });
     const pending: Array<() => void> = [];
-    port1.on('message', () => pending.shift()?.());
-    // The port must never keep the process (or the worker) alive.
+    port1.on('message', () => {
+      pending.shift()?.();
+      // Idle, the port must never keep the process (or the worker) alive.
+      if (pending.length === 0) port1.unref();
+    });
     port1.unref();
     esm = {
       post(regs) {
         return new Promise((resolve) => {
+          // Waiting for the ack, it must: else a process with nothing else to do (a script, the
+          // invoke command, a test) exits with the load still pending.
+          if (pending.length === 0) port1.ref();
           pending.push(resolve);
           port1.postMessage(regs.map((r) => ({ roots: r.roots, packages: r.packages })));
         });
