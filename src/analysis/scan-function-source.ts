@@ -1,7 +1,8 @@
 // Static reading of a function file (never executed): what `validate`, `doctor`, `install` and
 // the mount-time package check need to know about it, from acorn's syntax tree. Acorn is already a dependency; the walk below visits every
 // node that has a `type`, which is all ESTree needs.
-import { parse, type Node } from 'acorn';
+import type { Node } from 'acorn';
+import { parseJavaScript } from './parse-javascript';
 
 /** How the file exports `main` (SPEC R40), as far as the syntax shows. */
 export interface MainExport {
@@ -134,10 +135,10 @@ export function scanFunctionSource(source: string): SourceScan {
   let module = false;
   const options = { ecmaVersion: 'latest' as const, locations: true, allowHashBang: true, allowReturnOutsideFunction: true };
   try {
-    ast = parse(source, { ...options, sourceType: 'script' }) as unknown as AnyNode;
+    ast = parseJavaScript(source, { ...options, sourceType: 'script' }) as unknown as AnyNode;
   } catch {
     try {
-      ast = parse(source, { ...options, sourceType: 'module', allowReturnOutsideFunction: false }) as unknown as AnyNode;
+      ast = parseJavaScript(source, { ...options, sourceType: 'module', allowReturnOutsideFunction: false }) as unknown as AnyNode;
       module = true;
     } catch (error) {
       const loc = (error as { loc?: { line: number } }).loc;

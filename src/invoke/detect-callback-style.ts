@@ -41,10 +41,17 @@ export function detectCallbackStyle(fn: AnyFunction): boolean {
 
 /** For a function whose `length` is under 2: whether its parameter list still declares a second one. */
 function declaresCallback(fn: AnyFunction): boolean {
-  const plain = countPlainParams(fn);
+  let source: string;
+  try {
+    source = Function.prototype.toString.call(fn);
+  } catch {
+    // Not a function we can read (a revoked proxy): `length` said under 2.
+    return false;
+  }
+  const plain = countPlainParams(source);
   if (plain !== null) return plain >= 2;
-  const params = readParams(fn);
-  // Native and bound functions have no source to read: fall back to what `length` says.
+  const params = readParams(source);
+  // Native and bound functions have no source to parse: `length` said under 2.
   return params !== null && (params.length >= 2 || params.some((p) => p.type === 'RestElement'));
 }
 
@@ -57,13 +64,7 @@ const LIST_PREFIX = new RegExp(String.raw`^(?:async\s*)?(?:function\s*(?:\*\s*)?
 const PLAIN_LIST = /^[\s\p{ID_Continue}$,\u200c\u200d]*$/u;
 
 /** The number of parameters when the source's list is plain names, else null. */
-function countPlainParams(fn: AnyFunction): number | null {
-  let source: string;
-  try {
-    source = Function.prototype.toString.call(fn);
-  } catch {
-    return null;
-  }
+function countPlainParams(source: string): number | null {
   if (BARE_PARAM.test(source)) return 1;
   const open = source.indexOf('(');
   if (open === -1 || !LIST_PREFIX.test(source.slice(0, open))) return null;
@@ -74,14 +75,8 @@ function countPlainParams(fn: AnyFunction): number | null {
   return list.split(',').filter((name) => name.trim() !== '').length;
 }
 
-/** The parameter nodes of `fn`'s source, or null when it cannot be parsed. */
-function readParams(fn: AnyFunction): Node[] | null {
-  let source: string;
-  try {
-    source = Function.prototype.toString.call(fn);
-  } catch {
-    return null;
-  }
+/** The parameter nodes of a function's source, or null when it cannot be parsed. */
+function readParams(source: string): Node[] | null {
   for (const [prefix, suffix] of WRAPPERS) {
     const node = tryParse(prefix + source + suffix);
     if (node !== null) return node.params;
